@@ -1,0 +1,6 @@
+export * from './users'
+export * from './products'
+export * from './reviews'
+export * from './orders'
+export * from './returns'
+export * from './jobs'

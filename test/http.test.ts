@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { call, createAccount, createTestContext, signToken, type TestContext } from './support/harness'
+
+let ctx: TestContext
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+})
+
+afterAll(async () => {
+  await ctx.close()
+})
+
+describe('cross-cutting HTTP behaviour', () => {
+  test('health answers ok when the database is reachable', async () => {
+    const res = await call(ctx, 'GET', '/health')
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ status: 'ok', database: 'up' })
+  })
+
+  test('unknown routes get a JSON 404 with a request id', async () => {
+    const res = await call(ctx, 'GET', '/api/does-not-exist')
+    expect(res.status).toBe(404)
+    expect(res.body.error.code).toBe('NOT_FOUND')
+    expect(res.body.error.requestId).toBe(res.headers.get('x-request-id')!)
+  })
+
+  test('every response carries security headers and a request id', async () => {
+    const res = await call(ctx, 'GET', '/health')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  test('a sane incoming X-Request-Id is echoed, a hostile one replaced', async () => {
+    const kept = await call(ctx, 'GET', '/health', { headers: { 'x-request-id': 'abc-12345678' } })
+    expect(kept.headers.get('x-request-id')).toBe('abc-12345678')
+
+    const bad = await call(ctx, 'GET', '/health', { headers: { 'x-request-id': 'bad id; drop' } })
+    expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  test('oversized bodies are refused with 413 before parsing', async () => {
+    const big = 'x'.repeat(ctx.config.bodyLimitBytes + 10)
+    const res = await call(ctx, 'POST', '/api/users/register', {
+      rawBody: JSON.stringify({ name: big }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(413)
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+
+  test('a body that is not JSON is refused with 415', async () => {
+    const res = await call(ctx, 'POST', '/api/users/register', {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(res.status).toBe(415)
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  test('CORS preflight from an allowed origin is answered', async () => {
+    const res = await call(ctx, 'OPTIONS', '/api/products', {
+      headers: { origin: 'http://shop.example', 'access-control-request-method': 'POST' },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://shop.example')
+  })
+})
+
+describe('CORS in production-like configuration', () => {
+  test('an origin outside the list gets no CORS headers', async () => {
+    const strict = await createTestContext({ CORS_ORIGINS: 'https://shop.example' })
+    try {
+      const allowed = await call(strict, 'GET', '/health', { headers: { origin: 'https://shop.example' } })
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+
+      const other = await call(strict, 'GET', '/health', { headers: { origin: 'https://evil.example' } })
+      expect(other.headers.get('access-control-allow-origin')).toBeNull()
+    } finally {
+      await strict.close()
+    }
+  })
+})
+
+describe('test harness', () => {
+  test('signs tokens the app accepts only with the right secret', async () => {
+    const account = await createAccount(ctx, 'customer')
+    const forged = await signToken(account.id, { secret: 'another-secret-entirely-0123456789' })
+    expect(forged).not.toBe(account.token)
+  })
+})
