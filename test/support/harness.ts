@@ -91,12 +91,19 @@ export async function call<T = any>(
 
 let counter = 0
 
-/** A unique E.164 number per call, so tests on a shared database never collide. */
+// Real area codes: registration validates numbers with libphonenumber, which refuses
+// unassigned ones such as +1 200 or N11 codes such as +1 211.
+const areaCodes = ['202', '206', '212', '213', '214', '303', '305', '312', '404', '415',
+  '503', '512', '602', '615', '617', '646', '702', '713', '718', '801']
+const lineStart = Math.floor(Math.random() * 10_000)
+
+/** A unique, valid E.164 number per call, so tests on a shared database never collide. */
 export function uniquePhone(): string {
   counter += 1
-  const tail = `${Date.now() % 1_000_000}${counter}`.padStart(7, '0').slice(-7)
-  const area = 200 + Math.floor(Math.random() * 700)
-  return `+1${area}555${tail}`.slice(0, 12)
+  const area = areaCodes[Math.floor(Math.random() * areaCodes.length)]
+  const exchange = 200 + Math.floor(Math.random() * 800)
+  const line = String((lineStart + counter) % 10_000).padStart(4, '0')
+  return `+1${area}${exchange}${line}`
 }
 
 export function uniqueEmail(prefix = 'user'): string {
