@@ -1,6 +1,8 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from './app-deps'
+import { callFeedRoutes } from './calls/feed/routes'
 import { callsRoutes } from './calls/routes'
+import { consoleRoutes } from './console/routes'
 import { authPlugin } from './http/auth'
 import { errorHandler } from './http/error-handler'
 import { healthRoutes } from './http/health'
@@ -29,6 +31,8 @@ export function createApp(deps: AppDeps) {
     .use(returnsRoutes(deps, auth))
     .use(ordersRoutes(deps, auth))
     .use(callsRoutes(deps, auth))
+    .use(callFeedRoutes(deps, auth))
+    .use(consoleRoutes(deps))
     .all('/*', () => {
       throw new AppError('NOT_FOUND', 'No such route')
     }, { detail: { hide: true } })

@@ -1,6 +1,7 @@
 import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openMigratedDatabase } from './db/open'
+import { startBackgroundWork } from './jobs/background'
 import { createLogger } from './shared/logger'
 
 export type { App } from './app'
@@ -15,6 +16,7 @@ async function main() {
     port: config.port,
     maxRequestBodySize: config.bodyLimitBytes,
   })
+  const worker = startBackgroundWork({ config, database, logger })
   logger.info('server.listening', {
     url: `http://${config.host}:${app.server?.port}`,
     env: config.env,
@@ -24,6 +26,7 @@ async function main() {
   const stop = async (signal: string) => {
     logger.info('server.stopping', { signal })
     await app.stop()
+    await worker.stop()
     await database.close()
     process.exit(0)
   }
