@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import { analysisRoutes } from './analysis/routes'
 import type { AppDeps } from './app-deps'
 import { callFeedRoutes } from './calls/feed/routes'
 import { callsRoutes } from './calls/routes'
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps) {
     .use(reviewsRoutes(deps, auth))
     .use(returnsRoutes(deps, auth))
     .use(ordersRoutes(deps, auth))
+    .use(analysisRoutes(deps, auth))
     .use(callsRoutes(deps, auth))
     .use(callFeedRoutes(deps, auth))
     .use(consoleRoutes(deps))
