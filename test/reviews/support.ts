@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm'
+import { products, reviews } from '../../src/db/schema'
+import { createAccount, type TestContext } from '../support/harness'
+
+/** Inserts a product owned by a fresh seller; `archived` makes it soft-deleted. */
+export async function createProduct(ctx: TestContext, options: { archived?: boolean } = {}) {
+  const seller = await createAccount(ctx, 'seller')
+  const [row] = await ctx.database.db.insert(products).values({
+    name: `Review test product ${crypto.randomUUID().slice(0, 8)}`,
+    price: '19.99',
+    category: 'Testing',
+    sellerId: seller.id,
+    archivedAt: options.archived ? new Date() : null,
+  }).returning({ id: products.id })
+  return row!.id
+}
+
+export async function productStats(ctx: TestContext, productId: string) {
+  const [row] = await ctx.database.db
+    .select({ ratingCount: products.ratingCount, ratingSum: products.ratingSum })
+    .from(products)
+    .where(sql`${products.id} = ${productId}`)
+  return row!
+}
+
+/**
+ * Inserts `count` imported reviews in one statement, `perDate` of them sharing each review
+ * date (microseconds included), and adds them to the product's live statistics.
+ */
+export async function seedReviews(
+  ctx: TestContext,
+  productId: string,
+  count: number,
+  perDate = 1,
+): Promise<void> {
+  const { db } = ctx.database
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into ${reviews} (product_id, reviewer_id, review_rating, review_title, review_body,
+                              review_date)
+      select ${productId}::uuid, 'imported-' || n, 1 + n % 5, 'Title ' || n, 'Body ' || n,
+             timestamptz '2024-01-01 00:00:00.123456+00' - ((n / ${perDate}) * interval '1 minute')
+      from generate_series(1, ${count}::int) as n`)
+    await tx.execute(sql`
+      update ${products}
+      set rating_count = rating_count + ${count}::int,
+          rating_sum = rating_sum + (select coalesce(sum(1 + n % 5), 0)::int
+                                     from generate_series(1, ${count}::int) as n)
+      where id = ${productId}::uuid`)
+  })
+}
