@@ -19,7 +19,14 @@ export interface Config {
   logLevel: LogLevel
   rateLimit: { windowSeconds: number; perAddress: number; perAccount: number }
   publicBaseUrl: string
-  calling: { serviceUrl: string | undefined; webhookSecret: string | undefined }
+  calling: {
+    serviceUrl: string | undefined
+    webhookSecret: string | undefined
+    /** Timeout of one request to the calling service. */
+    timeoutMs: number
+    /** Pause between two steps of a simulated call (no CALLING_SERVICE_URL). */
+    simulatorStepMs: number
+  }
   gemini: {
     apiKey: string | undefined
     model: string
@@ -86,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     calling: {
       serviceUrl: read.url('CALLING_SERVICE_URL'),
       webhookSecret: read.optional('CALLING_WEBHOOK_SECRET'),
+      timeoutMs: read.integer('CALLING_TIMEOUT_MS', 10000, 100, 120000),
+      simulatorStepMs: read.integer('CALL_SIMULATOR_STEP_MS', 1500, 0, 60000),
     },
     gemini: {
       apiKey: read.optional('GEMINI_API_KEY'),
