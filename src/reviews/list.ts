@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { reviews } from '../db/schema'
-import { invalid } from '../shared/errors'
+import { products, reviews } from '../db/schema'
+import { paginationOf, toPageRequest } from '../http/pagination'
+import { invalid, notFound } from '../shared/errors'
 import type { ReviewView } from './schemas'
 import { toReviewView } from './view'
 
@@ -67,7 +68,29 @@ export async function listProductReviews(
   request: ReviewListRequest,
 ): Promise<{ data: ReviewView[]; nextCursor: string | null }> {
   const after = request.cursor === undefined ? undefined : decodeReviewCursor(request.cursor)
-  const rows = await db
+  const rows = await reviewPageQuery(db, productId, request.perPage + 1, after, request.offset)
+
+  const page = rows.slice(0, request.perPage)
+  const last = page.at(-1)
+  const nextCursor = rows.length > request.perPage && last
+    ? encodeReviewCursor(last.cursorDate, last.id)
+    : null
+  return { data: page.map(toReviewView), nextCursor }
+}
+
+/**
+ * The SELECT of one page (exported so tests can EXPLAIN the very statement the API runs):
+ * `(review_date, id) < (cursor)` matches the index order, so PostgreSQL starts the index
+ * scan at the cursor instead of walking the rows before it.
+ */
+export function reviewPageQuery(
+  db: Database,
+  productId: string,
+  limit: number,
+  after?: ReviewCursor,
+  offset = 0,
+) {
+  return db
     .select({ ...viewColumns, cursorDate: exactDate })
     .from(reviews)
     .where(and(
@@ -76,15 +99,47 @@ export async function listProductReviews(
         < (${after.reviewDate}::timestamptz, ${after.id}::uuid)`,
     ))
     .orderBy(desc(reviews.reviewDate), desc(reviews.id))
-    .limit(request.perPage + 1)
-    .offset(after ? 0 : request.offset ?? 0)
+    .limit(limit)
+    .offset(after ? 0 : offset)
+}
 
-  const page = rows.slice(0, request.perPage)
-  const last = page.at(-1)
-  const nextCursor = rows.length > request.perPage && last
-    ? encodeReviewCursor(last.cursorDate, last.id)
-    : null
-  return { data: page.map(toReviewView), nextCursor }
+export interface ReviewPageQuery {
+  page?: string
+  perPage?: string
+  cursor?: string
+}
+
+/**
+ * The answer of `GET /api/reviews/product/:productId`: offset pages for the older clients,
+ * keyset pages with `cursor`. `total` is the product's maintained review count, so no
+ * request counts millions of rows. In cursor mode `pagination.page` is 0 (no page number).
+ */
+export async function reviewPage(db: Database, productId: string, query: ReviewPageQuery) {
+  if (query.cursor !== undefined) {
+    if (query.page !== undefined) throw invalid('page', 'cannot be combined with cursor')
+    decodeReviewCursor(query.cursor)
+  }
+
+  const total = await listedReviewCount(db, productId)
+  const request = toPageRequest(query)
+  const { data, nextCursor } = await listProductReviews(db, productId, {
+    perPage: request.perPage,
+    cursor: query.cursor,
+    offset: request.offset,
+  })
+
+  const position = query.cursor === undefined ? request : { ...request, page: 0 }
+  return { data, pagination: paginationOf(position, total), nextCursor }
+}
+
+// Archived products are gone from the storefront, and so are their reviews.
+async function listedReviewCount(db: Database, productId: string): Promise<number> {
+  const [product] = await db
+    .select({ ratingCount: products.ratingCount })
+    .from(products)
+    .where(and(eq(products.id, productId), isNull(products.archivedAt)))
+  if (!product) throw notFound('Product')
+  return product.ratingCount
 }
 
 const viewColumns = {

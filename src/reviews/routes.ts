@@ -1,8 +1,92 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
+import { clientIp } from '../http/client-ip'
+import { ErrorResponse } from '../http/error-body'
+import { pageQuery } from '../http/pagination'
+import { reviewPage } from './list'
+import {
+  CreateReviewBody, DeletedReview, ReviewCursor, ReviewPage, ReviewWithIp, UpdateReviewBody,
+  UuidParam,
+} from './schemas'
+import { createReview, deleteReview, updateReview } from './service'
+import { refuseExtraFields } from './strict-fields'
+import { toReviewWithIp } from './view'
 
-/** Routes of the reviews area (being built). */
-export function reviewsRoutes(_deps: AppDeps, auth: AuthPlugin) {
-  return new Elysia({ name: 'reviews-routes' }).use(auth)
+const tags = ['Reviews']
+
+// Errors every route may answer: bad input, oversized or non-JSON bodies, our own failure.
+const inputErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 500: ErrorResponse }
+const signedInErrors = { ...inputErrors, 401: ErrorResponse }
+
+const productParams = t.Object({ productId: UuidParam('The product\'s id') })
+const reviewParams = t.Object({ id: UuidParam('The review\'s id') })
+const listQuery = t.Object({ ...pageQuery, cursor: t.Optional(ReviewCursor) }, {
+  additionalProperties: false,
+})
+
+/** Routes of the reviews area: `/api/reviews`. */
+export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
+  const { db } = deps.database
+  const { trustProxyHops } = deps.config
+
+  return new Elysia({ name: 'reviews-routes', prefix: '/api/reviews' })
+    .use(auth)
+    .post('/:productId', async ({ params, body, user, request, server, status }) => {
+      const review = await createReview(db, {
+        productId: params.productId,
+        author: user,
+        input: body,
+        ipAddress: clientIp(request, server, trustProxyHops),
+      })
+      return status(201, toReviewWithIp(review))
+    }, {
+      auth: true,
+      params: productParams,
+      body: CreateReviewBody,
+      transform: refuseExtraFields(CreateReviewBody),
+      response: { 201: ReviewWithIp, ...signedInErrors, 404: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Review a product',
+        description: 'One review per account and product (409 for a second). The answer '
+          + 'includes the client address, which only the author and admins see.',
+      },
+    })
+    .get('/product/:productId', ({ params, query }) => reviewPage(db, params.productId, query), {
+      params: productParams,
+      query: listQuery,
+      transform: refuseExtraFields(listQuery, 'query'),
+      response: { 200: ReviewPage, ...inputErrors, 404: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'List a product\'s reviews',
+        description: 'Newest first. Use page/perPage for numbered pages, or perPage with the '
+          + 'previous answer\'s nextCursor as `cursor` for pages that stay fast at any depth '
+          + '(pagination.page is then 0). Client addresses are never listed.',
+      },
+    })
+    .put('/:id', async ({ params, body, user }) => {
+      return toReviewWithIp(await updateReview(db, params.id, user, body))
+    }, {
+      auth: true,
+      params: reviewParams,
+      body: UpdateReviewBody,
+      transform: refuseExtraFields(UpdateReviewBody),
+      response: { 200: ReviewWithIp, ...signedInErrors, 403: ErrorResponse, 404: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Change a review',
+        description: 'Author or admin. Send at least one of rating, title, comment.',
+      },
+    })
+    .delete('/:id', async ({ params, user }) => {
+      await deleteReview(db, params.id, user)
+      return { message: 'Review deleted', id: params.id }
+    }, {
+      auth: true,
+      params: reviewParams,
+      response: { 200: DeletedReview, ...signedInErrors, 403: ErrorResponse, 404: ErrorResponse },
+      detail: { tags, summary: 'Delete a review', description: 'Author or admin.' },
+    })
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { products, reviews } from '../../src/db/schema'
-import { createAccount, type TestContext } from '../support/harness'
+import { call, createAccount, type TestContext } from '../support/harness'
 
 /** Inserts a product owned by a fresh seller; `archived` makes it soft-deleted. */
 export async function createProduct(ctx: TestContext, options: { archived?: boolean } = {}) {
@@ -48,4 +48,28 @@ export async function seedReviews(
                                      from generate_series(1, ${count}::int) as n)
       where id = ${productId}::uuid`)
   })
+}
+
+export const validReview = { rating: 4, title: 'Does the job', comment: 'Sturdy and well made.' }
+
+/** Reviews `productId` through the API as `account`. */
+export function postReview(
+  ctx: TestContext,
+  productId: string,
+  account: { token: string },
+  body: unknown = validReview,
+) {
+  return call(ctx, 'POST', `/api/reviews/${productId}`, { body, token: account.token })
+}
+
+/** How many reviews the product really has, and their rating sum, counted the slow way. */
+export async function countedStats(ctx: TestContext, productId: string) {
+  const [row] = await ctx.database.db
+    .select({
+      ratingCount: sql<number>`count(*)::int`,
+      ratingSum: sql<number>`coalesce(sum(${reviews.reviewRating}), 0)::int`,
+    })
+    .from(reviews)
+    .where(sql`${reviews.productId} = ${productId}`)
+  return row!
 }
