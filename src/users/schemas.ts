@@ -1,0 +1,78 @@
+import { t } from 'elysia'
+import { errorResponses } from '../http/error-body'
+import { userRoles } from '../db/schema'
+import { limits, selfServiceRoles } from './identity'
+
+// JSON allows \u0000 inside strings; refuse it at the edge so it never reaches the database.
+const noNul = '^[^\\u0000]*$'
+const nulMessage = 'must be a string without NUL bytes'
+
+const text = (max: number, options: { min?: number; description: string; example?: string }) =>
+  t.String({
+    minLength: options.min ?? 1,
+    maxLength: max,
+    pattern: noNul,
+    description: options.description,
+    ...(options.example ? { examples: [options.example] } : {}),
+    error: `${nulMessage}, ${options.min ?? 1} to ${max} characters`,
+  })
+
+const phone = text(limits.phone.max, {
+  description: 'International format with the country code; spaces, dashes, dots and '
+    + 'parentheses are allowed. Stored as E.164.',
+  example: '+1 415 555 0123',
+})
+const email = text(limits.email.max, {
+  description: 'Stored lower-cased',
+  example: 'ada@example.com',
+})
+const password = text(limits.password.max, {
+  min: limits.password.min,
+  description: `${limits.password.min} to ${limits.password.max} characters`,
+})
+
+export const RegisterBody = t.Object({
+  name: text(limits.name.max, { description: 'Display name', example: 'Ada Lovelace' }),
+  password,
+  phone: t.Optional(phone),
+  email: t.Optional(email),
+  role: t.Optional(t.UnionEnum(selfServiceRoles, {
+    description: 'customer (default) or seller; admins are created by `bun run admin:create`',
+    error: `must be one of ${selfServiceRoles.join(', ')}`,
+  })),
+}, { additionalProperties: false, description: 'At least one of phone and email' })
+
+export const LoginBody = t.Object({
+  phone: t.Optional(phone),
+  email: t.Optional(email),
+  password: t.String({ minLength: 1, maxLength: limits.password.max, pattern: noNul }),
+}, { additionalProperties: false, description: 'Exactly one of phone and email' })
+
+export const User = t.Object({
+  id: t.String({ format: 'uuid' }),
+  name: t.String(),
+  email: t.Nullable(t.String()),
+  phone: t.Nullable(t.String({ description: 'E.164' })),
+  role: t.UnionEnum(userRoles),
+  createdAt: t.String({ format: 'date-time' }),
+}, { description: 'An account; the password hash is never included' })
+
+export const UserEnvelope = t.Object({ user: User }, { description: 'The signed-in account' })
+
+export const Session = t.Object({
+  user: User,
+  token: t.String({ description: 'Bearer token for the Authorization header' }),
+}, { description: 'The account and a bearer token' })
+
+const { 400: e400, 401: e401, 409: e409, 413: e413, 415: e415, 429: e429, 500: e500 } =
+  errorResponses
+
+export const registerResponses = {
+  201: Session, 400: e400, 409: e409, 413: e413, 415: e415, 429: e429, 500: e500,
+}
+
+export const loginResponses = {
+  200: Session, 400: e400, 401: e401, 413: e413, 415: e415, 429: e429, 500: e500,
+}
+
+export const meResponses = { 200: UserEnvelope, 401: e401, 500: e500 }
