@@ -318,7 +318,11 @@ describe('without a Gemini key', () => {
     await bare.database.db.update(returnRequests).set({ analysisStatus: 'pending' })
       .where(eq(returnRequests.id, seeded.id))
     // Run the handler directly: a queued job would be claimed by the keyed worker above too.
-    const job = { id: 0, payload: { returnRequestId: seeded.id } } as JobRow
+    const job: JobRow = {
+      id: 0, kind: 'analysis.call', payload: { returnRequestId: seeded.id }, dedupeKey: null,
+      status: 'running', attempts: 1, maxAttempts: 5, runAt: new Date(), lockedBy: null,
+      lockedUntil: null, lastError: null, createdAt: new Date(), updatedAt: new Date(),
+    }
     await handlers['analysis.call']!.run(job)
 
     const row = await returnRow(bare, seeded.id)
