@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { products, reviews } from '../db/schema'
 import { paginationOf, toPageRequest } from '../http/pagination'
@@ -98,7 +98,7 @@ export function reviewPageQuery(
       after && sql`(${reviews.reviewDate}, ${reviews.id})
         < (${after.reviewDate}::timestamptz, ${after.id}::uuid)`,
     ))
-    .orderBy(desc(reviews.reviewDate), desc(reviews.id))
+    .orderBy(...newestFirst)
     .limit(limit)
     .offset(after ? 0 : offset)
 }
@@ -141,6 +141,13 @@ async function listedReviewCount(db: Database, productId: string): Promise<numbe
   if (!product) throw notFound('Product')
   return product.ratingCount
 }
+
+// Spelled exactly as the index (drizzle-kit writes DESC NULLS LAST there): a plain DESC means
+// NULLS FIRST, which does not match, and PostgreSQL would sort every review of the product.
+const newestFirst = [
+  sql`${reviews.reviewDate} desc nulls last`,
+  sql`${reviews.id} desc nulls last`,
+]
 
 const viewColumns = {
   id: reviews.id,

@@ -16,7 +16,9 @@ import { toReviewWithIp } from './view'
 const tags = ['Reviews']
 
 // Errors every route may answer: bad input, oversized or non-JSON bodies, our own failure.
-const inputErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 500: ErrorResponse }
+const inputErrors = {
+  400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 500: ErrorResponse,
+}
 const signedInErrors = { ...inputErrors, 401: ErrorResponse }
 
 const productParams = t.Object({ productId: UuidParam('The product\'s id') })

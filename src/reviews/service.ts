@@ -99,9 +99,17 @@ async function requireOpenProduct(tx: Transaction, productId: string): Promise<v
 
 // Locks the review row first and the product row last, in every write, so concurrent
 // writers queue up instead of deadlocking.
-async function lockReview(tx: Transaction, reviewId: string, actor: Pick<AuthUser, 'id' | 'role'>) {
+async function lockReview(
+  tx: Transaction,
+  reviewId: string,
+  actor: Pick<AuthUser, 'id' | 'role'>,
+) {
   const [current] = await tx
-    .select({ productId: reviews.productId, userId: reviews.userId, reviewRating: reviews.reviewRating })
+    .select({
+      productId: reviews.productId,
+      userId: reviews.userId,
+      reviewRating: reviews.reviewRating,
+    })
     .from(reviews)
     .where(eq(reviews.id, reviewId))
     .for('update')

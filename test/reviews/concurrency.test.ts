@@ -6,7 +6,7 @@ let ctx: TestContext
 
 beforeAll(async () => {
   ctx = await createTestContext()
-})
+}, 30_000)
 
 afterAll(async () => {
   await ctx.close()
@@ -29,7 +29,8 @@ describe('concurrent reviews', () => {
     expect(await countedStats(ctx, productId)).toEqual({ ratingCount: 25, ratingSum: 75 })
   })
 
-  test('regression: simultaneous duplicates by one account give one 201, the rest 409', async () => {
+  test('regression: simultaneous duplicates by one account give one 201, the rest 409',
+    async () => {
     const productId = await createProduct(ctx)
     const [author] = await accounts(1)
 
@@ -41,7 +42,8 @@ describe('concurrent reviews', () => {
     expect(await productStats(ctx, productId)).toEqual({ ratingCount: 1, ratingSum: 5 })
   })
 
-  test('creates, rating changes and deletes racing each other keep the statistics exact', async () => {
+  test('creates, rating changes and deletes racing each other keep the statistics exact',
+    async () => {
     const productId = await createProduct(ctx)
     const authors = await accounts(20)
     const created = await Promise.all(authors.slice(0, 10).map((author) =>

@@ -8,7 +8,7 @@ let ctx: TestContext
 
 beforeAll(async () => {
   ctx = await createTestContext()
-})
+}, 30_000)
 
 afterAll(async () => {
   await ctx.close()
@@ -136,7 +136,9 @@ describe('POST /api/reviews/:productId refuses bad bodies and writes nothing', (
     const path = `/api/reviews/${productId}`
 
     const broken = await call(ctx, 'POST', path, {
-      rawBody: '{"rating": 5,', token: author.token, headers: { 'content-type': 'application/json' },
+      rawBody: '{"rating": 5,',
+      token: author.token,
+      headers: { 'content-type': 'application/json' },
     })
     const text = await call(ctx, 'POST', path, {
       rawBody: 'rating=5', token: author.token, headers: { 'content-type': 'text/plain' },

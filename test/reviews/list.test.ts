@@ -12,7 +12,7 @@ const encoded = (text: string) => Buffer.from(text).toString('base64url')
 
 beforeAll(async () => {
   ctx = await createTestContext()
-})
+}, 30_000)
 
 afterAll(async () => {
   await ctx.close()
@@ -44,7 +44,8 @@ describe('listProductReviews', () => {
     expect(all.nextCursor).toBeNull()
   })
 
-  test('regression: reviews sharing one microsecond date are neither skipped nor repeated', async () => {
+  test('regression: reviews sharing one microsecond date are neither skipped nor repeated',
+    async () => {
     const productId = await createProduct(ctx)
     await seedReviews(ctx, productId, 47, 47)
 
