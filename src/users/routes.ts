@@ -40,6 +40,7 @@ export function usersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       body: RegisterBody,
       transform: refuseUnknownFields(RegisterBody),
+      parse: 'json',
       response: registerResponses,
       detail: {
         tags: ['Users'],
@@ -58,6 +59,7 @@ export function usersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       body: LoginBody,
       transform: refuseUnknownFields(LoginBody),
+      parse: 'json',
       response: loginResponses,
       detail: {
         tags: ['Users'],

@@ -134,6 +134,25 @@ describe('POST /api/users/register: bad input gets 400 naming the field and writ
     expect(res.body.error.code).toBe('MALFORMED_REQUEST')
   })
 
+  test('an empty body gets 400', async () => {
+    const res = await call(ctx, 'POST', '/api/users/register', {
+      rawBody: '', headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(400)
+  })
+
+  test('a __proto__ key carrying role admin is refused, not merged', async () => {
+    const phone = uniquePhone()
+    const res = await call(ctx, 'POST', '/api/users/register', {
+      rawBody: JSON.stringify({ name: 'Proto', password: 'password-123', phone })
+        .replace('{', '{"__proto__":{"role":"admin"},'),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.error.details[0].field).toBe('__proto__')
+    expect(await rowsWith(phone)).toHaveLength(0)
+  })
+
   test('a JSON array or string instead of an object gets 400', async () => {
     for (const rawBody of ['[]', '"Ada"', 'null']) {
       const res = await call(ctx, 'POST', '/api/users/register', {
