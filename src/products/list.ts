@@ -20,7 +20,7 @@ const orders: Record<ProductSort, SQL[]> = {
   name_asc: [asc(products.name), asc(products.id)],
   name_desc: [desc(products.name), asc(products.id)],
   rating_desc: [
-    sql`${products.ratingSum}::numeric / nullif(${products.ratingCount}, 0) desc nulls last`,
+    sql`${products.ratingSum}::float8 / nullif(${products.ratingCount}, 0) desc nulls last`,
     desc(products.ratingCount),
     asc(products.id),
   ],
@@ -76,11 +76,13 @@ function filterConditions(filters: ProductListFilters): SQL[] {
  * pg_trgm GIN indexes on both columns. An all-digit term also matches the dataset's id.
  */
 function searchCondition(term: string): SQL {
-  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-  const matches = [ilike(products.name, pattern), ilike(products.description, pattern)]
+  const datasetId = /^\d{1,10}$/.test(term) && Number(term) <= MAX_INT4 ? Number(term) : undefined
+  const byId = datasetId === undefined ? undefined : eq(products.originalProductId, datasetId)
 
-  if (/^\d{1,10}$/.test(term) && Number(term) <= MAX_INT4) {
-    matches.push(eq(products.originalProductId, Number(term)))
-  }
-  return or(...matches)!
+  // Trigrams need three characters: "83" as text would scan every description, and what
+  // someone typing two digits wants is product 83.
+  if (byId && term.length < 3) return byId
+
+  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  return or(ilike(products.name, pattern), ilike(products.description, pattern), byId)!
 }

@@ -90,6 +90,15 @@ describe('GET /api/products: filters and search', () => {
     expect(ids(prefix)).not.toContain(res.body.id)
   })
 
+  test('a one- or two-digit search matches only the dataset id, not text', async () => {
+    const word = marker('w')
+    const text = await createProduct(ctx, seller, { name: `${word} 83 lamp` })
+    const res = await list(`search=83&sellerId=${seller.id}`)
+    expect(res.status).toBe(200)
+    expect(ids(res)).not.toContain(text.id)
+    expect(ids(await list(`search=${word} 83`))).toEqual([text.id])
+  })
+
   test('% and _ in a search are literal characters, not wildcards', async () => {
     const word = marker('w')
     const literal = await createProduct(ctx, seller, { name: `${word}_1 100%` })
