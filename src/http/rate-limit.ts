@@ -49,9 +49,11 @@ export class FixedWindowLimiter {
       this.windows.set(key, window)
     }
 
-    if (window.count >= this.rule.limit) return Math.max(1, Math.ceil((window.resetAt - now) / 1000))
-    window.count += 1
-    return 0
+    if (window.count < this.rule.limit) {
+      window.count += 1
+      return 0
+    }
+    return Math.max(1, Math.ceil((window.resetAt - now) / 1000))
   }
 
   /** Keys currently remembered. */

@@ -43,7 +43,9 @@ export async function ensureAdmin(
   mayPromote: (existing: PublicUser) => Promise<boolean>,
 ): Promise<AdminOutcome> {
   const existing = await findByIdentity(db, { phone: account.phone })
-  if (!existing) return { kind: 'created', user: await createUser(db, { ...account, role: 'admin' }) }
+  if (!existing) {
+    return { kind: 'created', user: await createUser(db, { ...account, role: 'admin' }) }
+  }
 
   const user = toPublicUser(existing)
   if (user.role === 'admin') return { kind: 'already-admin', user }

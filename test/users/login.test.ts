@@ -40,7 +40,8 @@ async function legacyAccount(password: string) {
 describe('POST /api/users/login: success', () => {
   test('by phone, in any typed format: { user, token } and the token opens /me', async () => {
     const account = await createAccount(ctx, 'seller')
-    const spaced = `${account.phone.slice(0, 2)} ${account.phone.slice(2, 5)}-${account.phone.slice(5)}`
+    const { phone } = account
+    const spaced = `${phone.slice(0, 2)} ${phone.slice(2, 5)}-${phone.slice(5)}`
     const res = await login({ phone: spaced, password: account.password })
 
     expect(res.status).toBe(200)
@@ -108,7 +109,7 @@ describe('POST /api/users/login: failures', () => {
     expect(unknown.body.error.message).toBe(wrong.body.error.message)
   })
 
-  test('regression: an unknown account is not answered measurably faster (enumeration)', async () => {
+  test('regression: an unknown account is not answered faster (enumeration)', async () => {
     const account = await createAccount(ctx)
     const timed = async (body: unknown) => {
       const started = performance.now()
@@ -138,15 +139,17 @@ describe('POST /api/users/login: failures', () => {
     expect(res.status).toBe(401)
   })
 
+  const phone = '+12125550100'
+  const password = 'password-123'
   const bad: [string, Record<string, unknown>, string][] = [
-    ['neither phone nor email', { password: 'password-123' }, 'phone'],
-    ['both phone and email', { phone: '+12125550100', email: 'a@example.com', password: 'x' }, 'phone'],
-    ['no password', { phone: '+12125550100' }, 'password'],
-    ['an extra role field', { phone: '+12125550100', password: 'password-123', role: 'admin' }, 'role'],
-    ['a NUL byte in the password', { phone: '+12125550100', password: 'pass\u0000word' }, 'password'],
-    ['a password of 129 characters', { phone: '+12125550100', password: 'p'.repeat(129) }, 'password'],
-    ['a phone without country code', { phone: '212 555 0100', password: 'password-123' }, 'phone'],
-    ['an oversized email', { email: `${'a'.repeat(250)}@x.com`, password: 'password-123' }, 'email'],
+    ['neither phone nor email', { password }, 'phone'],
+    ['both phone and email', { phone, email: 'a@example.com', password }, 'phone'],
+    ['no password', { phone }, 'password'],
+    ['an extra role field', { phone, password, role: 'admin' }, 'role'],
+    ['a NUL byte in the password', { phone, password: 'pass\u0000word' }, 'password'],
+    ['a password of 129 characters', { phone, password: 'p'.repeat(129) }, 'password'],
+    ['a phone without country code', { phone: '212 555 0100', password }, 'phone'],
+    ['an oversized email', { email: `${'a'.repeat(250)}@x.com`, password }, 'email'],
   ]
   for (const [title, body, field] of bad) {
     test(`${title} gets 400 naming ${field}`, async () => {

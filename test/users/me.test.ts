@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import { call, createAccount, createTestContext, signToken, type TestContext } from '../support/harness'
+import {
+  call, createAccount, createTestContext, signToken, type TestContext,
+} from '../support/harness'
 
 setDefaultTimeout(30_000)
 

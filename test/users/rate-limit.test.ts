@@ -69,7 +69,7 @@ describe('login and registration limits', () => {
     expect((await attempt(uniquePhone())).status).toBe(201)
   })
 
-  test('the 4th login from one client address gets 429; another address is unaffected', async () => {
+  test('the 4th login from one address gets 429; another address is unaffected', async () => {
     const limited = withSettings(ctx, { RATE_LIMIT_PER_ADDRESS: '3', TRUST_PROXY_HOPS: '1' })
     const account = await createAccount(limited)
     const attempt = (address: string, password = 'wrong-password') =>
@@ -86,7 +86,7 @@ describe('login and registration limits', () => {
     expect(elsewhere.status).toBe(200)
   })
 
-  test('without a trusted proxy, a spoofed X-Forwarded-For does not escape the address limit', async () => {
+  test('without a trusted proxy, X-Forwarded-For cannot dodge the address limit', async () => {
     const limited = withSettings(ctx, { RATE_LIMIT_PER_ADDRESS: '2' })
     const attempt = (address: string) => call(limited, 'POST', '/api/users/login', {
       body: { phone: uniquePhone(), password: 'wrong-password' }, headers: from(address),

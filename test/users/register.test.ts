@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq, or } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import { call, createTestContext, uniqueEmail, uniquePhone, type TestContext } from '../support/harness'
+import {
+  call, createTestContext, uniqueEmail, uniquePhone, type TestContext,
+} from '../support/harness'
 
 // Argon2id hashing and a fresh embedded database take seconds on a busy machine.
 setDefaultTimeout(30_000)
@@ -110,7 +112,8 @@ describe('POST /api/users/register: bad input gets 400 naming the field and writ
     test(title, async () => {
       const phone = uniquePhone()
       const email = uniqueEmail()
-      const res = await register({ name: 'Valid', password: 'password-123', phone, email, ...change })
+      const valid = { name: 'Valid', password: 'password-123', phone, email }
+      const res = await register({ ...valid, ...change })
 
       expect(res.status).toBe(400)
       expect(res.body.error.code).toBe('VALIDATION_FAILED')
@@ -196,7 +199,7 @@ describe('POST /api/users/register: duplicates', () => {
     expect(res.body.error.details[0].field).toBe('email')
   })
 
-  test('regression: concurrent registrations of one phone create one account, not several', async () => {
+  test('regression: concurrent registrations of one phone make one account', async () => {
     const phone = uniquePhone()
     const attempts = Array.from({ length: 6 }, (_, i) =>
       register({ name: `Racer ${i}`, password: 'password-123', phone }))
