@@ -21,7 +21,9 @@ import { AppError } from './shared/errors'
 export function createApp(deps: AppDeps) {
   const auth = authPlugin(deps.config, authUserLoader(deps.database.db))
 
-  return new Elysia({ name: 'amazon-eye' })
+  // normalize: false makes `additionalProperties: false` refuse unknown body fields (such as
+  // `role`) instead of silently dropping them.
+  return new Elysia({ name: 'amazon-eye', normalize: false })
     .use(requestPipeline(deps.config, deps.logger))
     .use(errorHandler(deps.logger))
     .use(apiDocs())
