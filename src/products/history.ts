@@ -30,22 +30,20 @@ export function valueText(field: string, value: unknown): string | null {
 }
 
 /** A CREATE entry for every field the new product was given. */
-export function createdFields(input: Record<string, unknown>): FieldChange[] {
+export function createdFields(input: object): FieldChange[] {
   return Object.entries(input)
     .filter(([, value]) => value !== undefined)
     .map(([field, value]) => ({ field, oldValue: null, newValue: valueText(field, value) }))
 }
 
 /** The fields whose stored text really differs between the current row and the request. */
-export function changedFields(
-  current: Record<string, unknown>,
-  requested: Record<string, unknown>,
-): FieldChange[] {
+export function changedFields(current: object, requested: object): FieldChange[] {
+  const before = current as Record<string, unknown>
   const changes: FieldChange[] = []
   for (const [field, value] of Object.entries(requested)) {
     if (value === undefined) continue
 
-    const oldValue = valueText(field, current[field])
+    const oldValue = valueText(field, before[field])
     const newValue = valueText(field, value)
     if (oldValue !== newValue) changes.push({ field, oldValue, newValue })
   }

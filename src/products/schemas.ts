@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { productEditTypes } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
 import { ReviewView } from '../reviews/schemas'
 
@@ -162,7 +163,7 @@ export const ProductPage = pageOf(ProductView)
 export const HistoryEntry = t.Object({
   id: t.String({ format: 'uuid' }),
   productId: t.String({ format: 'uuid' }),
-  editType: t.UnionEnum(['CREATE', 'UPDATE', 'DELETE', 'RESTORE']),
+  editType: t.UnionEnum(productEditTypes),
   fieldChanged: t.String(),
   oldValue: nullable(t.String()),
   newValue: nullable(t.String()),

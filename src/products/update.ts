@@ -32,7 +32,7 @@ export async function updateProduct(
       throw conflict('An archived product cannot be edited; restore it first')
     }
 
-    const changes = changedFields(current, { ...requested })
+    const changes = changedFields(current, requested)
     if (changes.length === 0) return toProductView(current)
 
     const changed = Object.fromEntries(
