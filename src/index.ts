@@ -25,7 +25,8 @@ async function main() {
 
   const stop = async (signal: string) => {
     logger.info('server.stopping', { signal })
-    await app.stop()
+    // Closes open websockets (1001) too: Bun's graceful stop would wait for them forever.
+    await app.stop(true)
     await worker.stop()
     await database.close()
     process.exit(0)

@@ -35,6 +35,7 @@ export interface Config {
   }
   orders: { taxRate: string; shippingFee: string; freeShippingOver: string }
   queue: { pollMs: number; maxAttempts: number }
+  feed: { replayLimit: number; clientQueueLimit: number }
 }
 
 export class ConfigError extends Error {
@@ -110,6 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queue: {
       pollMs: read.integer('QUEUE_POLL_MS', 1000, 10, 60000),
       maxAttempts: read.integer('QUEUE_MAX_ATTEMPTS', 5, 1, 50),
+    },
+    feed: {
+      replayLimit: read.integer('FEED_REPLAY_LIMIT', 1000, 1, 100_000),
+      clientQueueLimit: read.integer('FEED_CLIENT_QUEUE_LIMIT', 1000, 10, 1_000_000),
     },
   }
 

@@ -1,0 +1,71 @@
+/** A websocket client of /ws/calls that records what it receives, for tests and the bench. */
+export interface FeedMessage {
+  type: string
+  seq: number
+  time: string
+  returnRequestId: string | null
+  orderNumber: string | null
+  data: any
+}
+
+export interface FeedClient {
+  ws: WebSocket
+  messages: FeedMessage[]
+  /** Resolves with the first message (already received or coming) that matches. */
+  next(match: (message: FeedMessage) => boolean, timeoutMs?: number): Promise<FeedMessage>
+  closed: Promise<{ code: number; reason: string }>
+  close(): void
+}
+
+export interface FeedClientOptions {
+  protocols?: string[]
+  headers?: Record<string, string>
+}
+
+/** Connects and waits for the socket to open; rejects if it closes first. */
+export async function openFeed(url: string, options: FeedClientOptions = {}): Promise<FeedClient> {
+  const ws = options.headers
+    ? new WebSocket(url, { headers: options.headers, protocols: options.protocols } as never)
+    : new WebSocket(url, options.protocols)
+  const messages: FeedMessage[] = []
+  const waiters = new Set<() => void>()
+
+  ws.onmessage = (event) => {
+    messages.push(JSON.parse(String(event.data)))
+    for (const wake of waiters) wake()
+  }
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.onclose = (event) => resolve({ code: event.code, reason: event.reason })
+  })
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve()
+    void closed.then((event) => reject(new Error(`closed before opening: ${event.code}`)))
+  })
+
+  const next = (match: (message: FeedMessage) => boolean, timeoutMs = 10_000) =>
+    new Promise<FeedMessage>((resolve, reject) => {
+      const check = () => {
+        const found = messages.find(match)
+        if (!found) return false
+        waiters.delete(check)
+        clearTimeout(timer)
+        resolve(found)
+        return true
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(check)
+        reject(new Error(`no matching feed message within ${timeoutMs} ms`))
+      }, timeoutMs)
+      if (!check()) waiters.add(check)
+    })
+
+  return { ws, messages, next, closed, close: () => ws.close() }
+}
+
+/** The headers of a websocket upgrade, for checking what a refused upgrade answers. */
+export const upgradeHeaders = {
+  connection: 'Upgrade',
+  upgrade: 'websocket',
+  'sec-websocket-version': '13',
+  'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+}
