@@ -40,7 +40,10 @@ export const products = pgTable('products', {
   check('products_price_not_negative', sql`${table.price} >= 0`),
   index('products_seller_idx').on(table.sellerId, table.createdAt),
   index('products_category_idx').on(table.category, table.createdAt),
-  index('products_created_idx').on(table.createdAt, table.id),
+  // Listing the live catalogue newest first (scanned backwards) and counting it.
+  index('products_active_created_idx')
+    .on(table.createdAt, table.id)
+    .where(sql`${table.archivedAt} is null`),
   index('products_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
   index('products_description_trgm_idx').using('gin', sql`${table.description} gin_trgm_ops`),
 ])
