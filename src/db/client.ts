@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   dataDir: string
   /** Pool size for PostgreSQL. */
   maxConnections?: number
+  /** For the embedded database: start from this dump of a data directory. */
+  template?: Blob
 }
 
 const migrationsFolder = resolve(import.meta.dir, '../../drizzle')
@@ -44,7 +46,7 @@ const migrationsFolder = resolve(import.meta.dir, '../../drizzle')
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
-    : openPglite(options.dataDir)
+    : openPglite(options.dataDir, options.template)
 }
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
@@ -69,11 +71,11 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   }
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string, template?: Blob): Promise<DatabaseHandle> {
   const dir = dataDir === 'memory://' ? dataDir : resolve(dataDir)
   if (dir !== 'memory://') mkdirSync(dirname(dir), { recursive: true })
 
-  const pglite = await PGlite.create(dir, { extensions: { pg_trgm } })
+  const pglite = await PGlite.create(dir, { extensions: { pg_trgm }, loadDataDir: template })
   const db = drizzlePglite(pglite, { schema }) as unknown as Database
 
   return {
