@@ -33,7 +33,7 @@ interface Run {
  * variables (plus PATH and HOME), and no terminal on stdin.
  */
 async function adminCreate(env: Record<string, string>): Promise<Run> {
-  const proc = Bun.spawn(['bun', command], {
+  const proc = Bun.spawn([process.execPath, command], {
     cwd: workDir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir, ...env },
     stdin: 'ignore',
@@ -231,7 +231,8 @@ describe.skipIf(!script)('bun run admin:create on a terminal', () => {
     const phone = uniquePhone()
     const password = 'Terminal-Secret-42'
     // `script` gives the command a pseudo-terminal, as a person at a console would have.
-    const proc = Bun.spawn([script!, '-qec', `bun ${command}`, '/dev/null'], {
+    const shellCommand = [process.execPath, command].map((part) => `'${part}'`).join(' ')
+    const proc = Bun.spawn([script!, '-qec', shellCommand, '/dev/null'], {
       cwd: workDir,
       env: { PATH: process.env.PATH ?? '', HOME: workDir, TERM: 'dumb', DATA_DIR: dataDir },
       stdin: 'pipe',
