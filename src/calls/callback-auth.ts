@@ -12,6 +12,8 @@ export const SIGNATURE_TIMESTAMP_HEADER = 'x-signature-timestamp'
 
 export interface CallbackCredentials {
   headers: Record<string, string | undefined>
+  /** The URL path as received (`/api/orders/returns/...`); the HMAC covers it. */
+  path: string
   /** The body exactly as received, which the HMAC covers. */
   rawBody: string
   jwt: { verify(token?: string): Promise<false | Record<string, unknown>> }
@@ -20,11 +22,17 @@ export interface CallbackCredentials {
 const refuse = (message: string) => new AppError('UNAUTHENTICATED', message)
 
 /**
- * The signature a calling service sends: hex HMAC-SHA256 over `<timestamp>.<raw body>` with
- * the shared secret, where the timestamp is in Unix seconds.
+ * The signature a calling service sends: hex HMAC-SHA256 with the shared secret over
+ * `<timestamp>.<path>.<raw body>`, the timestamp in Unix seconds. The path is signed so a
+ * captured callback cannot be replayed against another call's URL.
  */
-export function signCallback(secret: string, timestamp: number | string, rawBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')
+export function signCallback(
+  secret: string,
+  timestamp: number | string,
+  path: string,
+  rawBody: string,
+): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${path}.${rawBody}`).digest('hex')
 }
 
 /**
@@ -54,19 +62,21 @@ export function callbackAuthenticator(
       throw refuse('The signature timestamp is outside the accepted five minutes')
     }
 
-    const expected = signCallback(secret, timestamp, credentials.rawBody)
+    const expected = signCallback(secret, timestamp, credentials.path, credentials.rawBody)
     const given = signature[1]!.toLowerCase()
     if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
       throw refuse('The signature does not match')
     }
 
-    const expiresAt = (Number(timestamp) + SIGNATURE_TOLERANCE_SECONDS) * 1000
+    // Kept one second past the last moment the timestamp check still accepts it.
+    const expiresAt = (Number(timestamp) + SIGNATURE_TOLERANCE_SECONDS + 1) * 1000
     if (!seen.remember(given, expiresAt, clock())) throw refuse('The signature was already used')
   }
 
   return async (credentials: CallbackCredentials): Promise<void> => {
     const { headers } = credentials
-    if (headers[SIGNATURE_HEADER] !== undefined || headers[SIGNATURE_TIMESTAMP_HEADER] !== undefined) {
+    const signed = headers[SIGNATURE_HEADER] ?? headers[SIGNATURE_TIMESTAMP_HEADER]
+    if (signed !== undefined) {
       checkSignature(credentials)
       return
     }
@@ -109,7 +119,7 @@ class ReplayMemory {
 
   private prune(now: number) {
     for (const [signature, expiresAt] of this.expiries) {
-      if (expiresAt > now) break
+      if (expiresAt >= now) break
       this.expiries.delete(signature)
     }
   }

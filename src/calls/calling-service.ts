@@ -32,7 +32,9 @@ const MAX_ANSWER_BYTES = 64 * 1024
  * answers mean the call can never be placed (PermanentJobError). A 2xx answer without a
  * usable `{ callSid }` is retried: the service may be mid-deploy.
  */
-export function httpCallingService(config: Config['calling'] & { serviceUrl: string }): CallingService {
+export function httpCallingService(
+  config: Config['calling'] & { serviceUrl: string },
+): CallingService {
   return {
     kind: 'http',
     async place(request, returnRequestId) {

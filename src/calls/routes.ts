@@ -47,10 +47,11 @@ export function callsRoutes(deps: AppDeps, auth: AuthPlugin) {
   }
 
   const authenticate = async (
-    { request, headers, jwt }: { request: Request } & Omit<CallbackCredentials, 'rawBody'>,
+    { request, headers, jwt }: { request: Request } & Pick<CallbackCredentials, 'headers' | 'jwt'>,
   ) => {
     const raw = rawBodies.get(request) ?? { text: '', malformed: true }
-    await authenticateCallback({ headers, jwt, rawBody: raw.text })
+    const path = new URL(request.url).pathname
+    await authenticateCallback({ headers, jwt, path, rawBody: raw.text })
     if (raw.malformed) throw new AppError('MALFORMED_REQUEST', 'The request body is not valid JSON')
   }
 

@@ -47,7 +47,8 @@ export function simulatorStepHandler(deps: AppDeps): JobHandler {
       const facts = await loadCallFacts(deps.database.db, payload.returnRequestId)
       if (!facts || facts.callSid !== payload.callSid) return
 
-      const script = simulatedCall(facts, new Date(payload.startedAt), deps.config.calling.simulatorStepMs)
+      const stepMs = deps.config.calling.simulatorStepMs
+      const script = simulatedCall(facts, new Date(payload.startedAt), stepMs)
       const update = script[payload.step]
       if (!update) return
 

@@ -30,15 +30,18 @@ export function newTranscriptLines(
 }
 
 /** Refuses a merge that would make the stored transcript larger than its bounds. */
-export function assertTranscriptFits(stored: readonly TranscriptLine[], fresh: readonly TranscriptLine[]) {
-  const lines = stored.length + fresh.length
-  if (lines > TRANSCRIPT_LIMITS.maxLines) {
-    throw invalid('transcript', `a call transcript holds at most ${TRANSCRIPT_LIMITS.maxLines} lines`)
+export function assertTranscriptFits(
+  stored: readonly TranscriptLine[],
+  fresh: readonly TranscriptLine[],
+) {
+  const { maxLines, maxTotalChars } = TRANSCRIPT_LIMITS
+  if (stored.length + fresh.length > maxLines) {
+    throw invalid('transcript', `a call transcript holds at most ${maxLines} lines`)
   }
 
   const chars = [...stored, ...fresh].reduce((sum, line) => sum + line.text.length, 0)
-  if (chars > TRANSCRIPT_LIMITS.maxTotalChars) {
-    throw invalid('transcript', `a call transcript holds at most ${TRANSCRIPT_LIMITS.maxTotalChars} characters`)
+  if (chars > maxTotalChars) {
+    throw invalid('transcript', `a call transcript holds at most ${maxTotalChars} characters`)
   }
 }
 

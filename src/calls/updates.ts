@@ -55,7 +55,8 @@ export async function applyCallUpdate(
 
     const advance = canAdvance(call.isCalled, update.isCalled)
     if (!advance && fresh.length === 0) {
-      return { id: call.id, isCalled: call.isCalled, changed: false, appendedLines: 0, from: call.isCalled }
+      const unchanged = { isCalled: call.isCalled, changed: false, appendedLines: 0 }
+      return { id: call.id, from: call.isCalled, ...unchanged }
     }
 
     const next = advance ? update.isCalled : call.isCalled
@@ -70,7 +71,8 @@ export async function applyCallUpdate(
       .where(eq(returnRequests.id, call.id))
 
     await recordChanges(tx, call, fresh, advance ? next : undefined, transcript, update.reason)
-    return { id: call.id, isCalled: next, changed: true, appendedLines: fresh.length, from: call.isCalled }
+    const appendedLines = fresh.length
+    return { id: call.id, from: call.isCalled, isCalled: next, changed: true, appendedLines }
   })
 
   const { from, ...answer } = result

@@ -50,7 +50,7 @@ export async function decideReturnRequest(
       throw new AppError(
         'ILLEGAL_TRANSITION',
         `A ${current.status} return request cannot become ${input.status}`,
-        [{ field: 'status', message: `allowed from ${current.status}: ${allowedFrom(current.status)}` }],
+        [{ field: 'status', message: `allowed next: ${allowedFrom(current.status)}` }],
       )
     }
 
@@ -64,7 +64,8 @@ export async function decideReturnRequest(
         ))
       const paidCents = toCents(paid?.total ?? '0')
       if (refund > paidCents) {
-        throw invalid('refundAmount', `must not exceed ${centsToDecimal(paidCents)}, paid for the line`)
+        const paidText = centsToDecimal(paidCents)
+        throw invalid('refundAmount', `must not exceed ${paidText}, what was paid for the line`)
       }
     }
 

@@ -77,6 +77,9 @@ export function returnsRoutes(deps: AppDeps, auth: AuthPlugin) {
       body: DecisionBody,
       transform: refuseUnknownFields(DecisionBody),
       response: { 200: ReturnRequestView, ...writeErrors, 403: forbidden, 409: conflict },
-      detail: { tags, summary: 'Decide on a return request (admin): approve, reject, process, complete' },
+      detail: {
+        tags,
+        summary: 'Decide on a return request (admin): approve, reject, process, complete',
+      },
     })
 }

@@ -76,7 +76,9 @@ const commonFields = {
   callSid: nullable(t.String({ description: 'Only the request\'s owner and admins see it' })),
   callStartedAt: nullable(timestamp('When the calling service accepted the call')),
   callEndedAt: nullable(timestamp('When the call finished')),
-  analysisStatus: t.String({ description: 'none, pending, completed, failed, blocked, unavailable' }),
+  analysisStatus: t.String({
+    description: 'none, pending, completed, failed, blocked, unavailable',
+  }),
   aiSummary: nullable(t.String()),
   adminResponse: nullable(t.String()),
   refundAmount: nullable(t.Number()),

@@ -4,7 +4,7 @@ import { returnRequests } from '../../src/db/schema'
 import {
   call, createAccount, signToken, type TestAccount, type TestContext, createTestContext,
 } from '../support/harness'
-import { eventTypes, jobsOf, returnBody, seedOrder } from './support'
+import { eventTypes, jobsOf, returnBody, seedOrder, settleQueuedCalls } from './support'
 
 let ctx: TestContext
 let customer: TestAccount
@@ -15,6 +15,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  await settleQueuedCalls(ctx)
   await ctx.close()
 })
 
@@ -87,7 +88,7 @@ describe('POST /api/orders/:id/return', () => {
     expect(other.status).toBe(201)
   })
 
-  test('concurrent duplicate requests: exactly one 201, the rest 409, one call queued', async () => {
+  test('concurrent duplicates: exactly one 201, the rest 409, one call queued', async () => {
     const order = await seedOrder(ctx, customer)
     const body = returnBody(order.items[0]!.productId)
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import {
   call, createAccount, createTestContext, type TestAccount, type TestContext,
 } from '../support/harness'
-import { returnBody, returnRow, seedOrder } from './support'
+import { returnBody, returnRow, seedOrder, settleQueuedCalls } from './support'
 
 let ctx: TestContext
 let owner: TestAccount
@@ -15,6 +15,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  await settleQueuedCalls(ctx)
   await ctx.close()
 })
 
@@ -35,7 +36,9 @@ describe('PUT /api/orders/returns/:id (admin decision)', () => {
   test('approve with a refund, process, complete: processedAt set on completion', async () => {
     const id = await openReturn()
 
-    const approved = await decide(id, { status: 'APPROVED', adminResponse: 'Send it back', refundAmount: 49.98 })
+    const approved = await decide(id, {
+      status: 'APPROVED', adminResponse: 'Send it back', refundAmount: 49.98,
+    })
     expect(approved.status).toBe(200)
     expect(approved.body).toMatchObject({
       status: 'APPROVED', adminResponse: 'Send it back', refundAmount: 49.98, processedAt: null,
@@ -77,7 +80,7 @@ describe('PUT /api/orders/returns/:id (admin decision)', () => {
     expect((await returnRow(ctx, id)).status).toBe('REJECTED')
   })
 
-  test('a refund larger than the line, with three decimals, zero or negative is a 400', async () => {
+  test('a refund above the line total, with 3 decimals, zero or negative is a 400', async () => {
     const id = await openReturn()
     for (const refundAmount of [49.99, 100, 10.123, 0, -5, 1e-7]) {
       const res = await decide(id, { status: 'APPROVED', refundAmount })
@@ -111,7 +114,9 @@ describe('PUT /api/orders/returns/:id (admin decision)', () => {
     const seller = await createAccount(ctx, 'seller')
     expect((await decide(id, { status: 'APPROVED' }, owner.token)).status).toBe(403)
     expect((await decide(id, { status: 'APPROVED' }, seller.token)).status).toBe(403)
-    const anonymous = await call(ctx, 'PUT', `/api/orders/returns/${id}`, { body: { status: 'APPROVED' } })
+    const anonymous = await call(ctx, 'PUT', `/api/orders/returns/${id}`, {
+      body: { status: 'APPROVED' },
+    })
     expect(anonymous.status).toBe(401)
     expect((await decide(crypto.randomUUID(), { status: 'APPROVED' })).status).toBe(404)
     expect((await returnRow(ctx, id)).status).toBe('PENDING')

@@ -4,7 +4,7 @@ import { returnRequests } from '../../src/db/schema'
 import {
   call, createAccount, createTestContext, type TestAccount, type TestContext,
 } from '../support/harness'
-import { returnBody, seedOrder } from './support'
+import { returnBody, seedOrder, settleQueuedCalls } from './support'
 
 let ctx: TestContext
 let owner: TestAccount
@@ -19,6 +19,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  await settleQueuedCalls(ctx)
   await ctx.close()
 })
 
@@ -46,7 +47,9 @@ describe('GET /api/orders/returns/:id', () => {
 
     expect(res.status).toBe(200)
     expect(res.body.callSid).toBe(callSid)
-    expect(res.body.transcript).toEqual([expect.objectContaining({ type: 'agent', text: 'Hello there' })])
+    expect(res.body.transcript).toEqual([
+      expect.objectContaining({ type: 'agent', text: 'Hello there' }),
+    ])
   })
 
   test('an admin sees any request', async () => {
@@ -67,9 +70,10 @@ describe('GET /api/orders/returns/:id', () => {
   })
 
   test('unknown id 404, malformed id 400, no token 401', async () => {
-    const unknown = await call(ctx, 'GET', `/api/orders/returns/${crypto.randomUUID()}`, { token: owner.token })
+    const token = owner.token
+    const unknown = await call(ctx, 'GET', `/api/orders/returns/${crypto.randomUUID()}`, { token })
     expect(unknown.status).toBe(404)
-    const malformed = await call(ctx, 'GET', '/api/orders/returns/1%20or%201=1', { token: owner.token })
+    const malformed = await call(ctx, 'GET', '/api/orders/returns/1%20or%201=1', { token })
     expect(malformed.status).toBe(400)
     const { id } = await openReturn()
     expect((await call(ctx, 'GET', `/api/orders/returns/${id}`)).status).toBe(401)
@@ -97,12 +101,13 @@ describe('GET /api/orders/returns/my', () => {
     const me = await createAccount(ctx)
     for (let i = 0; i < 3; i++) await openReturn(me)
 
-    const page = await call(ctx, 'GET', '/api/orders/returns/my?page=2&perPage=2', { token: me.token })
+    const token = me.token
+    const page = await call(ctx, 'GET', '/api/orders/returns/my?page=2&perPage=2', { token })
     expect(page.status).toBe(200)
     expect(page.body.data).toHaveLength(1)
     expect(page.body.pagination).toEqual({ page: 2, perPage: 2, total: 3, totalPages: 2 })
 
-    const capped = await call(ctx, 'GET', '/api/orders/returns/my?perPage=5000', { token: me.token })
+    const capped = await call(ctx, 'GET', '/api/orders/returns/my?perPage=5000', { token })
     expect(capped.body.pagination.perPage).toBe(100)
 
     for (const bad of ['page=0', 'page=-1', 'perPage=1e3', 'page=0x10']) {
@@ -139,7 +144,8 @@ describe('GET /api/orders/returns (admin)', () => {
 
     const threeDaysAgo = new Date(Date.now() - 4 * 86_400_000).toISOString()
     const oneDayAgo = new Date(Date.now() - 86_400_000).toISOString()
-    const approved = await list(`status=APPROVED&isCalled=completed&from=${threeDaysAgo}&to=${oneDayAgo}`)
+    const range = `from=${threeDaysAgo}&to=${oneDayAgo}`
+    const approved = await list(`status=APPROVED&isCalled=completed&${range}`)
     expect(approved.map((item) => item.id)).toContain(b.id)
     for (const item of approved) {
       expect(item.status).toBe('APPROVED')
@@ -167,8 +173,9 @@ describe('GET /api/orders/returns (admin)', () => {
 
   test('customers and sellers get 403, no token 401', async () => {
     const seller = await createAccount(ctx, 'seller')
-    expect((await call(ctx, 'GET', '/api/orders/returns', { token: owner.token })).status).toBe(403)
-    expect((await call(ctx, 'GET', '/api/orders/returns', { token: seller.token })).status).toBe(403)
+    for (const token of [owner.token, seller.token]) {
+      expect((await call(ctx, 'GET', '/api/orders/returns', { token })).status).toBe(403)
+    }
     expect((await call(ctx, 'GET', '/api/orders/returns')).status).toBe(401)
   })
 })

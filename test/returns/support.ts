@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import {
   callEvents, jobs, orderItems, orders, products, returnRequests, type OrderStatus,
 } from '../../src/db/schema'
@@ -19,6 +19,9 @@ export interface OrderOptions {
   lineTotals?: string[]
 }
 
+/** Customers who got orders in this test file, so their queued calls can be settled. */
+const customers = new Set<string>()
+
 /**
  * Inserts an order straight into the database (the checkout routes belong to another area),
  * DELIVERED unless told otherwise, with one product per line total.
@@ -29,6 +32,7 @@ export async function seedOrder(
   options: OrderOptions = {},
 ): Promise<SeededOrder> {
   const db = ctx.database.db
+  customers.add(customer.id)
   const seller = await createAccount(ctx, 'seller')
   const lineTotals = options.lineTotals ?? ['49.98', '15.00']
   const suffix = crypto.randomUUID().slice(0, 8)
@@ -115,4 +119,23 @@ function dedupeKeyOf(kind: string, returnRequestId: string): string {
 export async function returnRow(ctx: TestContext, id: string) {
   const [row] = await ctx.database.db.select().from(returnRequests).where(eq(returnRequests.id, id))
   return row!
+}
+
+/**
+ * Marks the still-queued call jobs of this file's customers done. Files that run no worker
+ * call it last, so on a shared PostgreSQL another file's worker never places their calls.
+ */
+export async function settleQueuedCalls(ctx: TestContext) {
+  if (customers.size === 0) return
+  const mine = ctx.database.db
+    .select({ id: sql<string>`${returnRequests.id}::text` })
+    .from(returnRequests)
+    .where(inArray(returnRequests.userId, [...customers]))
+  await ctx.database.db.update(jobs)
+    .set({ status: 'done', lastError: 'settled by the test that queued it' })
+    .where(and(
+      eq(jobs.status, 'queued'),
+      inArray(jobs.kind, ['call.dispatch', 'call.simulate', 'analysis.call']),
+      inArray(sql`${jobs.payload}->>'returnRequestId'`, mine),
+    ))
 }
