@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import net from 'node:net'
+import { createApp } from '../../src/app'
+import { recordCallEvent } from '../../src/calls/events'
+import { createLogger, type Logger } from '../../src/shared/logger'
+import { SLOW_START_MS } from '../analysis/support'
+import { createAccount, createTestContext, type TestContext } from '../support/harness'
+import { openFeed } from './support'
+
+// Enough data to fill the kernel buffers of the stalled connection (a few MB on loopback)
+// and then its queue; bursts of BATCH events must fit in a healthy client's queue.
+const EVENTS = 500
+const BATCH = 25
+const QUEUE_LIMIT = 200
+const PADDING = 'x'.repeat(32 * 1024)
+let ctx: TestContext
+let app: ReturnType<typeof createApp>
+let base: string
+const warnings: string[] = []
+
+beforeAll(async () => {
+  ctx = await createTestContext({ FEED_CLIENT_QUEUE_LIMIT: String(QUEUE_LIMIT) })
+  const logger: Logger = {
+    ...createLogger('silent'),
+    warn: (event) => void warnings.push(event),
+    child: () => logger,
+  }
+  app = createApp({ ...ctx.deps, logger }).listen({ hostname: '127.0.0.1', port: 0 })
+  base = `127.0.0.1:${app.server!.port}`
+}, SLOW_START_MS)
+
+afterAll(async () => {
+  await app.stop(true)
+  await ctx.close()
+})
+
+/** A websocket client that completes the handshake and then never reads again. */
+async function stalledClient(token: string): Promise<net.Socket> {
+  const [host, port] = base.split(':')
+  const socket = net.createConnection({ host: host!, port: Number(port) })
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write([
+    'GET /ws/calls HTTP/1.1', `Host: ${base}`, 'Upgrade: websocket', 'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
+    `Sec-WebSocket-Protocol: calls.v1, bearer.${token}`, '', '',
+  ].join('\r\n'))
+  const head = await new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))))
+  expect(head).toStartWith('HTTP/1.1 101')
+  socket.pause()
+  return socket
+}
+
+describe('GET /ws/calls under backpressure', () => {
+  test('a stalled client is cut off and never delays or drops events for the others', async () => {
+    const admin = await createAccount(ctx, 'admin')
+    const fast = await openFeed(`ws://${base}/ws/calls`, {
+      protocols: ['calls.v1', `bearer.${admin.token}`],
+    })
+    await fast.next((message) => message.type === 'snapshot')
+    const stalled = await stalledClient(admin.token)
+
+    const id = crypto.randomUUID()
+    const recorded: number[] = []
+    for (let batch = 0; batch < EVENTS / BATCH; batch++) {
+      await ctx.database.db.transaction(async (tx) => {
+        for (let index = 0; index < BATCH; index++) {
+          recorded.push(await recordCallEvent(tx, {
+            type: 'call.transcript', returnRequestId: id, orderNumber: 'ORD-SLOW',
+            data: { lines: [{ type: 'user', text: PADDING, timestamp: new Date().toISOString() }] },
+          }))
+        }
+      })
+      // The embedded database runs on this thread and the fast client lives here too: let
+      // the event loop do socket I/O between batches as a separate client process would.
+      await Bun.sleep(20)
+    }
+    const committed = performance.now()
+
+    const last = recorded.at(-1)!
+    await fast.next((message) => message.seq === last, 30_000)
+    expect(performance.now() - committed).toBeLessThan(2_000)
+    const received = fast.messages.filter((message) => message.returnRequestId === id)
+    expect(received.map((message) => message.seq)).toEqual(recorded)
+    expect(warnings.filter((event) => event === 'feed.client_too_slow')).toHaveLength(1)
+
+    stalled.destroy()
+    fast.close()
+  }, 60_000)
+})
