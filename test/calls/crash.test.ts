@@ -45,7 +45,7 @@ describe('a crash between opening the return and placing the call loses nothing'
       const { id } = await openReturn(ctx, customer)
       expect(fake.callsTo(customer.phone)).toHaveLength(0)
 
-      const second = Bun.spawn(['bun', resolve(import.meta.dir, '../../src/index.ts')], {
+      const second = Bun.spawn([process.execPath, resolve(import.meta.dir, '../../src/index.ts')], {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',

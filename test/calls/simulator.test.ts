@@ -12,7 +12,7 @@ let paced: TestContext
 
 beforeAll(async () => {
   fast = await createTestContext({ QUEUE_POLL_MS: '60000', CALL_SIMULATOR_STEP_MS: '0' })
-  paced = await createTestContext({ QUEUE_POLL_MS: '20', CALL_SIMULATOR_STEP_MS: '150' })
+  paced = await createTestContext({ QUEUE_POLL_MS: '20', CALL_SIMULATOR_STEP_MS: '300' })
 }, 60_000)
 
 afterAll(async () => {
