@@ -1,4 +1,5 @@
 import type { Database } from '../db/client'
+import { isUniqueViolation } from '../db/errors'
 import { products } from '../db/schema'
 import { AppError, conflict } from '../shared/errors'
 import type { Actor } from './access'
@@ -42,7 +43,7 @@ export async function createProduct(
       return toProductView(row!)
     })
   } catch (error) {
-    if (isUniqueViolation(error)) {
+    if (isUniqueViolation(error, 'products_original_product_id_unique')) {
       throw conflict('A product with this originalProductId exists', [
         { field: 'originalProductId', message: 'is taken' },
       ])
@@ -61,13 +62,4 @@ function refuseDatasetUnlessAdmin(actor: Actor, dataset: Record<string, unknown>
     'Only an admin may set the research dataset\'s fields',
     given.map((field) => ({ field, message: 'needs the admin role' })),
   )
-}
-
-/** True for PostgreSQL's unique_violation, whichever driver or wrapper raised it. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
-    if ((current as { code?: unknown }).code === '23505') return true
-    current = (current as { cause?: unknown }).cause
-  }
-  return false
 }

@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database, Transaction } from '../db/client'
+import { isUniqueViolation } from '../db/errors'
 import { products, reviews, type ReviewRow } from '../db/schema'
 import type { AuthUser } from '../http/auth'
 import { conflict, forbidden, invalid, notFound } from '../shared/errors'
-import { isUniqueViolation } from './db-errors'
 import type { CreateReviewInput, UpdateReviewInput } from './schemas'
 
 export interface NewReview {

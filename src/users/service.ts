@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { violatedUniqueConstraint } from '../db/errors'
 import { users, type UserRole, type UserRow } from '../db/schema'
 import { AppError, conflict, invalid } from '../shared/errors'
 import type { SelfServiceRole } from './identity'
 import { checkName, checkPassword, normaliseEmail, normalisePhone } from './identity'
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords'
-import { violatedUniqueConstraint } from './unique-violation'
 
 /** An account as the API shows it: never the password hash. */
 export interface PublicUser {
