@@ -1,0 +1,103 @@
+import type { Writable } from 'node:stream'
+import type postgres from 'postgres'
+import type { DatabaseHandle } from '../db/client'
+import {
+  DryRunRollback, loadError, type CopySink, type CopyTarget, type LoadSession, type SessionOptions,
+} from './load-session'
+import { quoteIdent } from './row-sql'
+import type { BackupTable } from './tables'
+
+/** How long the restore waits for the API's locks before giving up (rather than hanging). */
+const lockTimeout = '30s'
+
+export async function withPostgresSession<T>(
+  database: DatabaseHandle,
+  options: SessionOptions,
+  work: (session: LoadSession) => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await database.raw!.begin(async (tx) => {
+      await tx.unsafe(`set local lock_timeout = '${lockTimeout}'`)
+      const result = await work(postgresSession(tx))
+      if (!options.commit) throw new DryRunRollback(result)
+      return result
+    })
+    return result as T
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result as T
+    throw error
+  }
+}
+
+function postgresSession(tx: postgres.TransactionSql): LoadSession {
+  return {
+    async clear(tables) {
+      await tx.unsafe(`truncate table ${tables.map((table) => quoteIdent(table.name)).join(', ')}`)
+    },
+
+    copy: (target) => openCopy(tx, target),
+
+    async resetSequences(tables) {
+      for (const statement of sequenceResets(tables)) await tx.unsafe(statement)
+    },
+
+    async run(statement) {
+      await tx.unsafe(statement)
+    },
+
+    async countRows(table) {
+      const [row] = await tx.unsafe(`select count(*)::int as count from ${quoteIdent(table.name)}`)
+      return Number(row?.count ?? 0)
+    },
+  }
+}
+
+/** setval statements for every serial column of `tables`; shared with the embedded driver. */
+export function sequenceResets(tables: readonly BackupTable[]): string[] {
+  return tables.flatMap((table) => table.columns
+    .filter((column) => column.serial)
+    .map((column) => {
+      const name = quoteIdent(table.name)
+      const col = quoteIdent(column.name)
+      const literal = `'${name.replaceAll("'", "''")}'`
+      return `select setval(pg_get_serial_sequence(${literal}, '${column.name}'), ` +
+        `coalesce(max(${col}), 0) + 1, false) from ${name}`
+    }))
+}
+
+async function openCopy(tx: postgres.TransactionSql, target: CopyTarget): Promise<CopySink> {
+  const columns = target.columns.map((column) => quoteIdent(column.name)).join(', ')
+  const stream = await tx
+    .unsafe(`copy ${quoteIdent(target.table.name)} (${columns}) from stdin`)
+    .writable() as unknown as Writable & { count?: number }
+
+  // The first error PostgreSQL reports (it stops reading the COPY there).
+  let failure: unknown
+  const failed = new Promise<never>((_, reject) => {
+    stream.once('error', (error) => {
+      failure = error
+      reject(error)
+    })
+  })
+  failed.catch(() => undefined)
+  const raise = (): never => {
+    throw loadError(failure, target, 0, target.lines.size - 1)
+  }
+
+  return {
+    async write(text) {
+      if (failure) raise()
+      if (stream.write(text)) return
+      await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), failed])
+        .catch(raise)
+    },
+
+    async end() {
+      if (failure) raise()
+      const finished = new Promise((resolve) => stream.once('finish', resolve))
+      stream.end()
+      await Promise.race([finished, failed]).catch(raise)
+      return Number(stream.count ?? target.lines.size)
+    },
+  }
+}
