@@ -46,7 +46,8 @@ export async function analyseCall(deps: AppDeps, jobId: number, returnRequestId:
 
   const call = await loadCall(db, returnRequestId)
   if (!call || call.analysisStatus !== 'pending') {
-    log.info('analysis.skipped', { reason: call ? `status is ${call.analysisStatus}` : 'no such request' })
+    const reason = call ? `status is ${call.analysisStatus}` : 'no such request'
+    log.info('analysis.skipped', { reason })
     return
   }
   if (!(await isLatestRun(db, jobId, returnRequestId))) {

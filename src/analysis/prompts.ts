@@ -46,7 +46,8 @@ export function callAnalysisPrompt(call: CallContext): string {
 }
 
 function formatTranscript(lines: TranscriptLine[]): string {
-  const rendered = lines.map((line) => `${line.type === 'agent' ? 'Agent' : 'Customer'}: ${line.text}`)
+  const rendered = lines.map((line) =>
+    `${line.type === 'agent' ? 'Agent' : 'Customer'}: ${line.text}`)
   const text = rendered.join('\n')
   return text.length <= MAX_TRANSCRIPT_CHARS
     ? text

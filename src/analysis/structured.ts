@@ -24,7 +24,8 @@ export function parseStructured<S extends TSchema>(schema: S, text: string): Par
   const first = Value.Errors(schema, value).First()
   if (first) {
     const where = first.path === '' ? 'the answer' : first.path
-    return { ok: false, reason: `Gemini's JSON does not match the schema at ${where}: ${first.message}` }
+    const reason = `Gemini's JSON does not match the schema at ${where}: ${first.message}`
+    return { ok: false, reason }
   }
   return { ok: true, value: Value.Clean(schema, Value.Clone(value)) as Static<S> }
 }

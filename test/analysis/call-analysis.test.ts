@@ -56,7 +56,7 @@ const makeDue = (id: string) => ctx.database.db.update(jobs).set({ runAt: sql`no
   .where(and(eq(jobs.status, 'queued'), sql`${jobs.payload}->>'returnRequestId' = ${id}`))
 
 describe('call analysis with Gemini', () => {
-  test('a valid JSON answer is validated and stored with model, prompt version and an event', async () => {
+  test('valid JSON is stored with model, prompt version and an event', async () => {
     const seeded = await seedReturn(ctx)
     fake.script(seeded.orderNumber, { kind: 'json', value: goodAnalysis })
     await queueAnalysis(seeded.id)
@@ -187,7 +187,8 @@ describe('call analysis with Gemini', () => {
 
   test('a 500 is retried with backoff', async () => {
     const seeded = await seedReturn(ctx)
-    fake.script(seeded.orderNumber, { kind: 'error', status: 500 }, { kind: 'fenced', value: goodAnalysis })
+    fake.script(seeded.orderNumber,
+      { kind: 'error', status: 500 }, { kind: 'fenced', value: goodAnalysis })
     await queueAnalysis(seeded.id)
     await worker.drain()
     expect((await jobsOf(seeded.id))[0]!.status).toBe('queued')
@@ -279,14 +280,15 @@ describe('POST /api/orders/returns/:id/analysis', () => {
       .toEqual(['analysis.ready', 'analysis.ready'])
   })
 
-  test('refuses anonymous callers, non-admins, unknown ids, bad ids and calls without transcript', async () => {
+  test('refuses strangers, non-admins, bad or unknown ids, calls without transcript', async () => {
     const seeded = await seedReturn(ctx)
     const bare = await seedReturn(ctx, { transcript: null })
     const admin = await createAccount(ctx, 'admin')
     const path = (id: string) => `/api/orders/returns/${id}/analysis`
 
     expect((await call(ctx, 'POST', path(seeded.id))).status).toBe(401)
-    expect((await call(ctx, 'POST', path(seeded.id), { token: 'not-a-jwt-token' })).status).toBe(401)
+    const forged = await call(ctx, 'POST', path(seeded.id), { token: 'not-a-jwt-token' })
+    expect(forged.status).toBe(401)
     expect((await call(ctx, 'POST', path(seeded.id), { token: seeded.customer.token })).status)
       .toBe(403)
     const seller = await createAccount(ctx, 'seller')
@@ -328,7 +330,8 @@ describe('without a Gemini key', () => {
     const row = await returnRow(bare, seeded.id)
     expect(row.analysisStatus).toBe('unavailable')
     expect(row.analysisError).toContain('GEMINI_API_KEY')
-    expect((await eventsOfIn(bare, seeded.id))[0]!.data).toMatchObject({ analysisStatus: 'unavailable' })
+    const [event] = await eventsOfIn(bare, seeded.id)
+    expect(event!.data).toMatchObject({ analysisStatus: 'unavailable' })
     expect(warnings).toEqual(['analysis.unavailable'])
     await bare.close()
   }, SLOW_START_MS)

@@ -65,7 +65,8 @@ describe('GET /api/products/:id/review-insights', () => {
     expect(sent!.prompt).toContain('Review 59')
     expect(sent!.prompt).not.toContain('Review 9\n')
     expect(sent!.prompt.length).toBeLessThan(60_000)
-    expect(sent!.body.generationConfig.responseSchema.properties.suspiciousPatterns.type).toBe('array')
+    const { properties } = sent!.body.generationConfig.responseSchema
+    expect(properties.suspiciousPatterns.type).toBe('array')
 
     const second = await get(product.id, product.seller)
     expect(second.status).toBe(200)

@@ -16,11 +16,14 @@ export interface SeededReturn {
   customer: TestAccount
 }
 
+const line = (type: 'agent' | 'user', text: string, second: number): TranscriptLine =>
+  ({ type, text, timestamp: `2025-01-01T10:00:${String(second).padStart(2, '0')}Z` })
+
 export const sampleTranscript: TranscriptLine[] = [
-  { type: 'agent', text: 'Hello, this is Amazon Eye about your return.', timestamp: '2025-01-01T10:00:00Z' },
-  { type: 'user', text: 'The kettle leaks from the bottom.', timestamp: '2025-01-01T10:00:05Z' },
-  { type: 'agent', text: 'I am sorry. We can refund or replace it.', timestamp: '2025-01-01T10:00:09Z' },
-  { type: 'user', text: 'A refund please.', timestamp: '2025-01-01T10:00:12Z' },
+  line('agent', 'Hello, this is Amazon Eye about your return.', 0),
+  line('user', 'The kettle leaks from the bottom.', 5),
+  line('agent', 'I am sorry. We can refund or replace it.', 9),
+  line('user', 'A refund please.', 12),
 ]
 
 /** A valid analysis as Gemini would return it. */

@@ -44,7 +44,8 @@ async function stalledClient(token: string): Promise<net.Socket> {
     'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
     `Sec-WebSocket-Protocol: calls.v1, bearer.${token}`, '', '',
   ].join('\r\n'))
-  const head = await new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))))
+  const head = await new Promise<string>((resolve) =>
+    socket.once('data', (chunk) => resolve(String(chunk))))
   expect(head).toStartWith('HTTP/1.1 101')
   socket.pause()
   return socket

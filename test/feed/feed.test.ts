@@ -70,7 +70,8 @@ describe('GET /ws/calls: refused before the upgrade', () => {
   })
 
   test('a browser-style client with a bad token never opens', async () => {
-    await expect(openFeed(`ws://${base}/ws/calls`, { protocols: ['calls.v1', 'bearer.nope.nope.nope'] }))
+    const protocols = ['calls.v1', 'bearer.nope.nope.nope']
+    await expect(openFeed(`ws://${base}/ws/calls`, { protocols }))
       .rejects.toThrow('closed before opening')
   })
 })
@@ -85,7 +86,8 @@ describe('GET /ws/calls: the stream', () => {
     })
     clients.push(viaHeader)
     for (const client of [viaProtocol, viaQuery, viaHeader]) {
-      expect((await client.next((message) => message.type === 'snapshot')).seq).toBeGreaterThanOrEqual(0)
+      const snapshot = await client.next((message) => message.type === 'snapshot')
+      expect(snapshot.seq).toBeGreaterThanOrEqual(0)
     }
   })
 
@@ -96,7 +98,8 @@ describe('GET /ws/calls: the stream', () => {
 
     const client = await connect()
     const snapshot = await client.next((message) => message.type === 'snapshot')
-    const ids = snapshot.data.active.map((call: { returnRequestId: string }) => call.returnRequestId)
+    const ids = snapshot.data.active
+      .map((call: { returnRequestId: string }) => call.returnRequestId)
     expect(ids).toContain(active.id)
     expect(ids).not.toContain(finished.id)
     expect(ids).not.toContain(waiting.id)
@@ -162,7 +165,7 @@ describe('GET /ws/calls: the stream', () => {
     expect(client.messages.some((message) => message.type === 'snapshot')).toBe(false)
   })
 
-  test('a client too far behind, or ahead of the feed, is told to resync with a snapshot', async () => {
+  test('a client too far behind, or ahead of the feed, gets a snapshot to resync', async () => {
     const id = crypto.randomUUID()
     const first = await record(statusEvent(id, 'initiated'))
     for (let index = 0; index < REPLAY_LIMIT; index++) await record(statusEvent(id, 'ringing'))
@@ -173,7 +176,8 @@ describe('GET /ws/calls: the stream', () => {
     expect(behind.messages.some((message) => message.returnRequestId === id)).toBe(false)
 
     const ahead = await connect(`?since=${first + 1_000_000}`)
-    expect((await ahead.next((message) => message.type === 'snapshot')).data.resync).toBe('unknown-seq')
+    const fresh = await ahead.next((message) => message.type === 'snapshot')
+    expect(fresh.data.resync).toBe('unknown-seq')
   })
 
   test('since must be digits', async () => {

@@ -65,14 +65,16 @@ export function startFakeGemini(apiKey = 'fake-gemini-key'): FakeGemini {
     async fetch(request) {
       const url = new URL(request.url)
       const match = route.exec(url.pathname)
-      if (request.method !== 'POST' || !match) return googleError(404, 'NOT_FOUND', 'No such method')
+      if (request.method !== 'POST' || !match) {
+        return googleError(404, 'NOT_FOUND', 'No such method')
+      }
 
       const key = request.headers.get('x-goog-api-key') ?? url.searchParams.get('key')
       const body = await request.json().catch(() => null)
       const prompt = promptOf(body)
       requests.push({ model: match[1]!, apiKey: key, body, prompt })
       if (key !== apiKey) {
-        return googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.')
+        return googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid key.')
       }
 
       const reply = nextReply(prompt)
@@ -118,7 +120,7 @@ function answer(reply: Exclude<FakeGeminiReply, { kind: 'hang' }>): Response {
     case 'empty':
       return Response.json({ candidates: [] })
     case 'rate-limit':
-      return googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).',
+      return googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted.',
         [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo',
           retryDelay: `${reply.retryDelaySeconds}s` }],
         { 'retry-after': String(Math.ceil(reply.retryDelaySeconds)) })

@@ -55,7 +55,8 @@ export function callFeedRoutes(deps: AppDeps, auth: AuthPlugin) {
       // A macro's resolve runs once per upgrade, before it (a ws beforeHandle runs twice).
       feedAdmin: {
         async resolve({ headers, query, jwt }) {
-          const token = feedToken(headers, typeof query.token === 'string' ? query.token : undefined)
+          const queryToken = typeof query.token === 'string' ? query.token : undefined
+          const token = feedToken(headers, queryToken)
           return { feedAdmin: await authenticateFeed(token, jwt, loadUser) }
         },
       },

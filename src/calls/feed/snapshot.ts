@@ -99,7 +99,11 @@ export async function latestSeq(db: Database): Promise<number> {
 }
 
 /** Events after `since`, oldest first, at most `limit`. */
-export async function eventsSince(db: Database, since: number, limit: number): Promise<FeedEvent[]> {
+export async function eventsSince(
+  db: Database,
+  since: number,
+  limit: number,
+): Promise<FeedEvent[]> {
   const rows = await db
     .select()
     .from(callEvents)
