@@ -104,7 +104,8 @@ async function measure(
     const run = async (server: RunningServer) => {
       const url = `${server.baseUrl}${benchCase.path}`
       await runLoad({ url, connections: options.connections, seconds: options.warmupSeconds })
-      const result = await runLoad({ url, connections: options.connections, seconds: options.seconds })
+      const { connections, seconds } = options
+      const result = await runLoad({ url, connections, seconds })
       if (result.failures > 0) {
         throw new Error(`${server.name} ${benchCase.name}: ${result.failures} failed requests`)
       }

@@ -33,7 +33,8 @@ export function loadToolName(): string {
 async function runWrk({ url, connections, seconds }: LoadOptions): Promise<LoadResult> {
   const threads = Math.min(2, connections)
   const child = Bun.spawn(
-    ['wrk', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s', url],
+    ['wrk', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s',
+      url],
     { stdout: 'pipe', stderr: 'pipe' },
   )
   const [output, errors, code] = await Promise.all([
@@ -51,6 +52,7 @@ export function parseWrk(output: string): LoadResult {
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
     .exec(output)
   const failures = number(/Non-2xx or 3xx responses: (\d+)/) || 0
+  const errors = socketErrors ? socketErrors.slice(1).reduce((s, n) => s + Number(n), 0) : 0
 
   return {
     tool: 'wrk',
@@ -58,7 +60,7 @@ export function parseWrk(output: string): LoadResult {
     p50: wrkLatency(output, '50%'),
     p99: wrkLatency(output, '99%'),
     requests: number(/(\d+) requests in/),
-    failures: failures + (socketErrors ? socketErrors.slice(1).reduce((s, n) => s + Number(n), 0) : 0),
+    failures: failures + errors,
   }
 }
 

@@ -34,7 +34,8 @@ export async function startServer(
   const baseUrl = `http://127.0.0.1:${port}`
   const child = Bun.spawn(command.map((part) => part.replace('{port}', String(port))), {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, ...env,
+      PORT: String(port) },
     stdin: 'ignore',
     stdout: 'ignore',
     stderr: 'pipe',

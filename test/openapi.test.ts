@@ -96,7 +96,8 @@ describe('/swagger/json', () => {
   })
 
   test('operations behind a token declare the bearer scheme and a 401', () => {
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(doc.components.securitySchemes.bearerAuth)
+      .toMatchObject({ type: 'http', scheme: 'bearer' })
     for (const { key, op } of operations()) {
       if (!op.security) continue
       expect(op.security).toContainEqual({ bearerAuth: [] })

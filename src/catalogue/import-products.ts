@@ -84,7 +84,8 @@ export async function stageProducts(
 export async function countNewProducts(tx: RawSession): Promise<number> {
   const [row] = await tx.query<{ count: number }>(`
     select count(*)::int as count from ${staging} s
-    where not exists (select 1 from products p where p.original_product_id = s.original_product_id)`)
+    where not exists (
+      select 1 from products p where p.original_product_id = s.original_product_id)`)
   return row?.count ?? 0
 }
 
@@ -129,7 +130,8 @@ export async function mergeStagedProducts(tx: RawSession): Promise<UpsertCounts>
 export async function suspendSearchIndexes(tx: RawSession): Promise<() => Promise<void>> {
   const indexes = await tx.query<{ name: string; definition: string }>(`
     select indexname as name, indexdef as definition from pg_indexes
-    where schemaname = current_schema() and tablename = 'products' and indexdef like '% USING gin %'`)
+    where schemaname = current_schema() and tablename = 'products'
+      and indexdef like '% USING gin %'`)
 
   for (const index of indexes) await tx.query(`drop index "${index.name}"`)
   return async () => {

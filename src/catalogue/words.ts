@@ -112,8 +112,8 @@ export const categories: readonly CategoryWords[] = [
   },
   {
     name: 'Office Products',
-    nouns: ['Gel Pens', 'Spiral Notebook', 'Desk Organizer', 'Label Maker', 'Ergonomic Chair Cushion',
-      'Whiteboard', 'Paper Shredder', 'Monitor Stand'],
+    nouns: ['Gel Pens', 'Spiral Notebook', 'Desk Organizer', 'Label Maker',
+      'Ergonomic Chair Cushion', 'Whiteboard', 'Paper Shredder', 'Monitor Stand'],
     minCents: 399,
     maxCents: 15999,
     features: ['smudge-free ink', 'acid-free paper', 'a space-saving footprint',

@@ -55,7 +55,9 @@ async function reviewTotals() {
   const [actual] = await database.db.select({
     sum: sql<number>`coalesce(sum(${reviews.reviewRating}), 0)::int`,
   }).from(reviews).where(inArray(reviews.productId, uuids))
-  return { reviews: row!.reviews, ratingCount: stats!.count, ratingSum: stats!.sum, sum: actual!.sum }
+  return {
+    reviews: row!.reviews, ratingCount: stats!.count, ratingSum: stats!.sum, sum: actual!.sum,
+  }
 }
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@ const expectedReviews = 17
 
 let dir: string
 let baseUrl: string
-let server: Subprocess<'ignore', 'pipe', 'pipe'> | undefined
+let server: Subprocess<'ignore', 'ignore', 'pipe'> | undefined
 
 function childEnv(port: number): Record<string, string> {
   return {
@@ -45,11 +45,12 @@ async function freePort(): Promise<number> {
   return address.port
 }
 
-async function waitForHealth(child: Subprocess<'ignore', 'pipe', 'pipe'>): Promise<void> {
+async function waitForHealth(child: Subprocess<'ignore', 'ignore', 'pipe'>): Promise<void> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`server exited (${child.exitCode}): ${await new Response(child.stderr).text()}`)
+      const output = await new Response(child.stderr).text()
+      throw new Error(`server exited (${child.exitCode}): ${output}`)
     }
     const ok = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)
     if (ok) return
@@ -85,7 +86,9 @@ beforeAll(async () => {
   if (code !== 0) throw new Error(`seed failed (${code}): ${seedErr}`)
   expect(seedErr).toContain('Seed finished')
 
-  server = Bun.spawn(['bun', 'start'], { cwd: root, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  server = Bun.spawn(['bun', 'start'], {
+    cwd: root, env, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe',
+  })
   await waitForHealth(server)
 }, { timeout: 180_000 })
 
@@ -161,7 +164,7 @@ describe('main job over real HTTP', () => {
     expect(byName.body.data.map((p: any) => p.id)).toContain(productId)
   })
 
-  test('the product detail shows the seller, the dataset fields and the first reviews', async () => {
+  test('the detail shows the seller, the dataset fields and the first reviews', async () => {
     const detail = await http('GET', `/api/products/${productId}`)
     expect(detail.status).toBe(200)
     expect(detail.body.seller.name).toBe('Catalogue Importer')

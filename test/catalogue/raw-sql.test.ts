@@ -1,0 +1,16 @@
+import { describe, expect, test } from 'bun:test'
+import { copyText } from '../../src/catalogue/raw-sql'
+
+describe('COPY text escaping', () => {
+  test('leaves ordinary text alone', () => {
+    expect(copyText('Lumina Pro Desk Lamp, 2-Pack "new"')).toBe('Lumina Pro Desk Lamp, 2-Pack "new"')
+  })
+
+  test('escapes the characters that would break a COPY row', () => {
+    expect(copyText('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e')
+  })
+
+  test('a literal \\N stays text instead of becoming NULL', () => {
+    expect(copyText('\\N')).toBe('\\\\N')
+  })
+})
