@@ -101,6 +101,7 @@ async function importProducts(
     const rebuild = bulk ? await suspendSearchIndexes(tx) : undefined
     const written = await mergeStagedProducts(tx)
     await rebuild?.()
+    events.progress?.(rows)
     return written
   })
 
