@@ -101,11 +101,8 @@ export function callFeedRoutes(deps: AppDeps, auth: AuthPlugin) {
       message() {
         // The feed is one-way; whatever a client sends is ignored.
       },
-      detail: {
-        tags: ['Calls'],
-        summary: 'Live feed of call events (admin websocket)',
-        description: 'See docs/live-feed-and-console.md for the token, snapshot, replay and '
-          + 'close codes.',
-      },
+      // OpenAPI has no websocket operations: the feed is described in
+      // docs/live-feed-and-console.md and in the console route's description.
+      detail: { hide: true },
     })
 }
