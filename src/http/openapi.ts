@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
+import { registerFastFormats } from './formats'
+
+registerFastFormats()
 
 const swaggerDist = resolve(import.meta.dir, '../../node_modules/swagger-ui-dist')
 const assets: Record<string, string> = {
@@ -43,7 +46,7 @@ export function apiDocs() {
         theme: '/swagger/assets/swagger-ui.css',
         persistAuthorization: true,
       },
-      exclude: { paths: ['/swagger/assets/:file', '/console', '/console/*'] },
+      exclude: { paths: ['/swagger/assets/:file', '/console', '/console/*', '/ws/calls'] },
       documentation: {
         info: {
           title: 'Amazon Eye API',
