@@ -60,6 +60,20 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
   })
 
+  test('a nested __proto__ key is refused naming its path', async () => {
+    const buyer = await createAccount(ctx)
+    const line = '{"__proto__":{"quantity":1},"productId":"00000000-0000-4000-8000-000000000000"}'
+    const res = await call(ctx, 'POST', '/api/orders', {
+      rawBody: `{"items":[${line}],"city":"x"}`,
+      headers: { 'content-type': 'application/json' },
+      token: buyer.token,
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.error.details).toEqual([
+      { field: 'items.0.__proto__', message: 'is not an accepted field' },
+    ])
+  })
+
   test('CORS preflight from an allowed origin is answered', async () => {
     const res = await call(ctx, 'OPTIONS', '/api/products', {
       headers: { origin: 'http://shop.example', 'access-control-request-method': 'POST' },

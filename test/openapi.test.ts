@@ -105,6 +105,22 @@ describe('/swagger/json', () => {
     }
   })
 
+  test('users, products, reviews and orders take JSON bodies only, with strict integers', () => {
+    const areas = /^(GET|POST|PUT|DELETE) \/api\/(users|products|reviews|orders)\b/
+    // Routes of other areas under these prefixes: return requests and review insights.
+    const others = /\/returns?\b|\/review-insights$/
+    const mine = operations().filter(({ key }) => areas.test(key) && !others.test(key))
+    expect(mine.length).toBeGreaterThan(15)
+
+    for (const { key, op } of mine) {
+      if (op.requestBody) {
+        expect(`${key}: ${Object.keys(op.requestBody.content)}`).toBe(`${key}: application/json`)
+      }
+      // Elysia's t.Integer documents itself as string-or-integer, and accepts "5".
+      expect(`${key}: ${JSON.stringify(op).includes('"format":"integer"')}`).toBe(`${key}: false`)
+    }
+  })
+
   test('error responses share the one error body', () => {
     for (const { key, op } of operations()) {
       for (const [status, response] of Object.entries<any>(op.responses)) {

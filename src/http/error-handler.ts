@@ -1,3 +1,4 @@
+import { ValueErrorType } from '@sinclair/typebox/errors'
 import { Elysia, ValidationError } from 'elysia'
 import type { Logger } from '../shared/logger'
 import type { ErrorCode, ErrorDetail } from '../shared/errors'
@@ -62,7 +63,8 @@ function validation(error: ValidationError): Rendered {
   const where = error.type === 'body' ? 'body' : error.type
   const details = error.all.slice(0, 10).map((issue) => {
     const path = 'path' in issue ? String(issue.path) : ''
-    const field = path.replace(/^\//, '').replaceAll('/', '.') || where
+    // Unknown field names come from the client: keep them short in the answer.
+    const field = path.replace(/^\//, '').replaceAll('/', '.').slice(0, 100) || where
     return { field, message: describe(issue) }
   })
   const first = details[0]
@@ -70,7 +72,10 @@ function validation(error: ValidationError): Rendered {
   return { code: 'VALIDATION_FAILED', message, details }
 }
 
-function describe(issue: { message?: string; summary?: string; schema?: unknown }): string {
+function describe(
+  issue: { type?: unknown; message?: string; summary?: string; schema?: unknown },
+): string {
+  if (issue.type === ValueErrorType.ObjectAdditionalProperties) return 'is not an accepted field'
   const schema = issue.schema as { error?: unknown } | undefined
   if (typeof schema?.error === 'string') return schema.error
   return (issue.summary ?? issue.message ?? 'is invalid').replace(/^Expected /, 'expected ')

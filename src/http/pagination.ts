@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { integer } from './types'
 
 export const MAX_PER_PAGE = 100
 
@@ -18,19 +19,19 @@ export interface PageRequest {
 }
 
 export function toPageRequest(
-  query: { page?: string; perPage?: string; limit?: string },
+  query: { page?: string; perPage?: string },
   defaultPerPage = 20,
 ): PageRequest {
   const page = Number(query.page ?? '1')
-  const perPage = Math.min(Number(query.perPage ?? query.limit ?? defaultPerPage), MAX_PER_PAGE)
+  const perPage = Math.min(Number(query.perPage ?? defaultPerPage), MAX_PER_PAGE)
   return { page, perPage, offset: (page - 1) * perPage }
 }
 
 export const Pagination = t.Object({
-  page: t.Integer(),
-  perPage: t.Integer(),
-  total: t.Integer(),
-  totalPages: t.Integer(),
+  page: integer(),
+  perPage: integer(),
+  total: integer(),
+  totalPages: integer(),
 })
 
 export function paginationOf(request: PageRequest, total: number) {

@@ -3,6 +3,7 @@ import type { Config } from '../config'
 import type { Logger } from '../shared/logger'
 import { errorStatus } from '../shared/errors'
 import { errorBody } from './error-body'
+import { refuseProtoKeys } from './proto-keys'
 import { beginRequest, requestState } from './request-context'
 
 const securityHeaders: Record<string, string> = {
@@ -28,8 +29,9 @@ const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 const allowedHeaders = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id'
 
 /**
- * Cross-cutting request handling: request ids, access logs, security headers, CORS, and
- * refusing bodies that are too large or not JSON before any route parses them.
+ * Cross-cutting request handling: request ids, access logs, security headers, CORS,
+ * refusing bodies that are too large or not JSON before any route parses them, and refusing
+ * `__proto__` keys once they are parsed.
  */
 export function requestPipeline(config: Config, logger: Logger) {
   const production = config.env === 'production'
@@ -55,6 +57,7 @@ export function requestPipeline(config: Config, logger: Logger) {
       }
       return refuseUnacceptableBody(request, config.bodyLimitBytes, state.id, set.headers)
     })
+    .onTransform({ as: 'global' }, refuseProtoKeys)
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
       const state = requestState(request)
       const url = new URL(request.url)

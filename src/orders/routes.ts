@@ -14,7 +14,6 @@ import {
   OwnOrdersQuery, StatusBody,
 } from './schemas'
 import { changeOrderStatus } from './status-change'
-import { exactly } from './strict-input'
 
 const tags = ['Orders']
 
@@ -51,8 +50,8 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
       return replayed ? status(200, order) : status(201, order)
     }, {
       auth: true,
-      transform: exactly('body', CreateOrderBody),
       body: CreateOrderBody,
+      parse: 'json',
       headers: IdempotencyHeaders,
       response: {
         200: OrderView,
@@ -76,7 +75,6 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
       return listOrders(db, eq(orders.userId, user.id), toPageRequest(query))
     }, {
       auth: true,
-      transform: exactly('query', OwnOrdersQuery),
       query: OwnOrdersQuery,
       response: { 200: OrderPage, ...commonErrors },
       detail: { tags, summary: 'List my orders', description: 'Newest first, with items.' },
@@ -85,7 +83,6 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
       return listOrders(db, adminFilter(query), toPageRequest(query))
     }, {
       auth: 'admin',
-      transform: exactly('query', AdminOrdersQuery),
       query: AdminOrdersQuery,
       response: { 200: OrderPage, ...adminErrors },
       detail: {
@@ -114,8 +111,8 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       auth: 'admin',
       params: OrderIdParams,
-      transform: exactly('body', StatusBody),
       body: StatusBody,
+      parse: 'json',
       response: { 200: OrderView, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,

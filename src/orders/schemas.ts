@@ -1,7 +1,8 @@
-import { Type, type TLiteral, type TUnion } from '@sinclair/typebox'
+import type { TLiteral, TUnion } from '@sinclair/typebox'
 import { t } from 'elysia'
 import { orderStatuses, paymentStatuses } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
+import { integer, nullable, timestamp, uuid } from '../http/types'
 
 /** Bounds of a checkout; the service checks the merged quantities against them too. */
 export const orderLimits = {
@@ -10,19 +11,12 @@ export const orderLimits = {
   idempotencyKey: 100,
 } as const
 
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-
 // At least one visible character and no control characters (PostgreSQL text refuses NUL).
 const printable = '[^\\u0000-\\u001f\\u007f]'
 const visibleText = `^${printable}*[^\\s\\u0000-\\u001f\\u007f]${printable}*$`
 
-const uuid = (description: string) =>
-  t.String({ pattern: uuidPattern, maxLength: 36, description, error: 'must be a uuid' })
-
 const text = (maxLength: number, description: string) =>
   t.String({ minLength: 1, maxLength, pattern: visibleText, description })
-
-const timestamp = (description: string) => t.String({ format: 'date-time', description })
 
 // RFC 3339 with a zone; Elysia's `date-time` format alone also lets through "2020-01-01".
 const instantPattern = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?'
@@ -37,9 +31,6 @@ const instant = (description: string) =>
     error: 'must be an ISO 8601 date-time with a zone, e.g. 2025-01-31T00:00:00Z',
   })
 
-const nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) =>
-  t.Union([schema, t.Null()])
-
 // Not `t.UnionEnum`: Elysia gives that a default (the first value), so a missing status
 // would silently become PENDING.
 const oneOf = <T extends string>(values: readonly T[], description: string) =>
@@ -49,8 +40,7 @@ export const OrderIdParams = t.Object({ id: uuid('The order\'s id') })
 
 export const OrderLine = t.Object({
   productId: uuid('The product to buy'),
-  // TypeBox's own Integer: Elysia's `t.Integer` also accepts strings such as "1" or "0x3".
-  quantity: Type.Integer({
+  quantity: integer({
     minimum: 1,
     maximum: orderLimits.maxQuantity,
     description: `Whole units, 1 to ${orderLimits.maxQuantity}; lines of one product add up`,
@@ -110,7 +100,7 @@ export const OrderItemView = t.Object({
   id: t.String({ format: 'uuid' }),
   productId: t.String({ format: 'uuid' }),
   product: t.Object({ id: t.String({ format: 'uuid' }), name: t.String() }),
-  quantity: t.Integer(),
+  quantity: integer(),
   price: t.Number({ description: 'Unit price at checkout, two decimals' }),
   total: t.Number({ description: 'price x quantity' }),
 }, { description: 'One line of an order' })

@@ -13,7 +13,6 @@ import {
   CreateProductBody, HistoryPage, PageOnlyQuery, ProductDetail, ProductIdParams,
   ProductListQuery, ProductPage, ProductView, UpdateProductBody,
 } from './schemas'
-import { refuseUnknownFields } from './strict-body'
 import { updateProduct } from './update'
 import { optionalCaller } from './viewer'
 
@@ -44,7 +43,7 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
     .post('', async ({ body, user, status }) => status(201, await createProduct(db, user, body)), {
       auth: 'seller',
       body: CreateProductBody,
-      transform: refuseUnknownFields(CreateProductBody),
+      parse: 'json',
       response: { 201: ProductView, ...errors(400, 401, 403, 409, 413, 415) },
       detail: { tags, summary: 'Create a product (seller or admin)' },
     })
@@ -70,7 +69,7 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: 'seller',
       params: ProductIdParams,
       body: UpdateProductBody,
-      transform: refuseUnknownFields(UpdateProductBody),
+      parse: 'json',
       response: { 200: ProductView, ...errors(400, 401, 403, 404, 409, 413, 415) },
       detail: { tags, summary: 'Change a product (its seller or an admin)' },
     })

@@ -1,27 +1,16 @@
 import { t } from 'elysia'
 import { productEditTypes } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
+import { integer, noNul, nullable, timestamp, uuid } from '../http/types'
 import { ReviewView } from '../reviews/schemas'
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-// PostgreSQL text cannot hold NUL bytes; refusing them here keeps them from becoming a 500.
-const noNul = '^[^\\u0000]*$'
 
 /** The most a product may cost, so a price always fits numeric(12,2) with room to spare. */
 export const MAX_PRICE = 99_999_999.99
 export const MAX_STOCK = 1_000_000_000
 export const MAX_IMAGES = 20
 
-const uuid = (description: string) =>
-  t.String({ pattern: uuidPattern, maxLength: 36, description })
-
 const text = (minLength: number, maxLength: number, description: string) =>
   t.String({ minLength, maxLength, pattern: noNul, description })
-
-const timestamp = (description: string) => t.String({ format: 'date-time', description })
-
-const nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) =>
-  t.Union([schema, t.Null()])
 
 export const ProductIdParams = t.Object({ id: uuid('Product id') })
 
@@ -34,7 +23,7 @@ const catalogueFields = {
     maximum: MAX_PRICE,
     description: 'A JSON number with at most two decimals, 0 to 99999999.99',
   }),
-  stock: t.Integer({ minimum: 0, maximum: MAX_STOCK, description: 'Units in stock' }),
+  stock: integer({ minimum: 0, maximum: MAX_STOCK, description: 'Units in stock' }),
   category: text(1, 100, 'Category name, matched exactly by the list filter'),
   images: t.Array(t.String({
     maxLength: 2048,
@@ -45,14 +34,14 @@ const catalogueFields = {
 
 /** Fields of the review-fraud research dataset; only admins (importers) set them. */
 const datasetFields = {
-  originalProductId: t.Optional(t.Integer({
+  originalProductId: t.Optional(integer({
     minimum: 0, maximum: 2_147_483_647, description: 'The dataset\'s numeric product id (unique)',
   })),
   fakeProbability: t.Optional(t.Number({ minimum: 0, maximum: 1 })),
   trustScore: t.Optional(t.Number({ minimum: 0, maximum: 1 })),
-  reviewCount: t.Optional(t.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  reviewCount: t.Optional(integer({ minimum: 0, maximum: 2_147_483_647 })),
   averageRating: t.Optional(t.Number({ minimum: 0, maximum: 5 })),
-  clusterId: t.Optional(t.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  clusterId: t.Optional(integer({ minimum: 0, maximum: 2_147_483_647 })),
   pageRank: t.Optional(t.Number({ minimum: 0, maximum: 1e9 })),
   eigenvectorCentrality: t.Optional(t.Number({ minimum: 0, maximum: 1e9 })),
   clusteringCoefficient: t.Optional(t.Number({ minimum: 0, maximum: 1 })),
@@ -107,17 +96,17 @@ export const ProductListQuery = t.Object({
   minPrice: t.Optional(decimal('Lowest price, e.g. 10 or 9.99')),
   maxPrice: t.Optional(decimal('Highest price, e.g. 100 or 99.99')),
   sellerId: t.Optional(uuid('Only this seller\'s products')),
-})
+}, { additionalProperties: false })
 
 export type ProductListFilters = typeof ProductListQuery.static
 
 export const DatasetView = t.Object({
-  originalProductId: nullable(t.Integer()),
+  originalProductId: nullable(integer()),
   fakeProbability: nullable(t.Number()),
   trustScore: nullable(t.Number()),
-  reviewCount: nullable(t.Integer({ description: 'Reviews the product had in the dataset' })),
+  reviewCount: nullable(integer({ description: 'Reviews the product had in the dataset' })),
   averageRating: nullable(t.Number({ description: 'Mean rating in the dataset' })),
-  clusterId: nullable(t.Integer()),
+  clusterId: nullable(integer()),
   pageRank: nullable(t.Number()),
   eigenvectorCentrality: nullable(t.Number()),
   clusteringCoefficient: nullable(t.Number()),
@@ -130,11 +119,11 @@ export const ProductView = t.Object({
   name: t.String(),
   description: t.String(),
   price: t.Number({ description: 'Two decimals' }),
-  stock: t.Integer(),
+  stock: integer(),
   category: t.String(),
   images: t.Array(t.String()),
   sellerId: t.String({ format: 'uuid' }),
-  reviewCount: t.Integer({ description: 'Reviews stored here, kept exact' }),
+  reviewCount: integer({ description: 'Reviews stored here, kept exact' }),
   averageRating: nullable(t.Number({ description: 'Mean of stored reviews, two decimals' })),
   dataset: DatasetView,
   archived: t.Boolean(),
@@ -176,4 +165,4 @@ export type HistoryEntry = typeof HistoryEntry.static
 
 export const HistoryPage = pageOf(HistoryEntry)
 
-export const PageOnlyQuery = t.Object(pageQuery)
+export const PageOnlyQuery = t.Object(pageQuery, { additionalProperties: false })

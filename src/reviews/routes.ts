@@ -4,13 +4,12 @@ import type { AuthPlugin } from '../http/auth'
 import { clientIp } from '../http/client-ip'
 import { ErrorResponse } from '../http/error-body'
 import { pageQuery } from '../http/pagination'
+import { uuid } from '../http/types'
 import { reviewPage } from './list'
 import {
   CreateReviewBody, DeletedReview, ReviewCursor, ReviewPage, ReviewWithIp, UpdateReviewBody,
-  UuidParam,
 } from './schemas'
 import { createReview, deleteReview, updateReview } from './service'
-import { refuseExtraFields } from './strict-fields'
 import { toReviewWithIp } from './view'
 
 const tags = ['Reviews']
@@ -21,8 +20,8 @@ const inputErrors = {
 }
 const signedInErrors = { ...inputErrors, 401: ErrorResponse }
 
-const productParams = t.Object({ productId: UuidParam('The product\'s id') })
-const reviewParams = t.Object({ id: UuidParam('The review\'s id') })
+const productParams = t.Object({ productId: uuid('The product\'s id') })
+const reviewParams = t.Object({ id: uuid('The review\'s id') })
 const listQuery = t.Object({ ...pageQuery, cursor: t.Optional(ReviewCursor) }, {
   additionalProperties: false,
 })
@@ -46,7 +45,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: true,
       params: productParams,
       body: CreateReviewBody,
-      transform: refuseExtraFields(CreateReviewBody),
+      parse: 'json',
       response: { 201: ReviewWithIp, ...signedInErrors, 404: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,
@@ -58,7 +57,6 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
     .get('/product/:productId', ({ params, query }) => reviewPage(db, params.productId, query), {
       params: productParams,
       query: listQuery,
-      transform: refuseExtraFields(listQuery, 'query'),
       response: { 200: ReviewPage, ...inputErrors, 404: ErrorResponse },
       detail: {
         tags,
@@ -74,7 +72,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: true,
       params: reviewParams,
       body: UpdateReviewBody,
-      transform: refuseExtraFields(UpdateReviewBody),
+      parse: 'json',
       response: { 200: ReviewWithIp, ...signedInErrors, 403: ErrorResponse, 404: ErrorResponse },
       detail: {
         tags,

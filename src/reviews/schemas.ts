@@ -1,13 +1,6 @@
 import { t } from 'elysia'
 import { Pagination } from '../http/pagination'
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-
-/** A uuid path parameter; anything else is refused before it reaches SQL. */
-export const UuidParam = (description: string) =>
-  t.String({ pattern: uuidPattern, maxLength: 36, description })
-
-const timestamp = (description: string) => t.String({ format: 'date-time', description })
+import { integer, noNul, timestamp } from '../http/types'
 
 /**
  * The public shape of a review. It leaves out `ipAddress`, which only the review's author
@@ -20,10 +13,10 @@ export const ReviewView = t.Object({
   userId: t.Union([t.String({ format: 'uuid' }), t.Null()], {
     description: 'The account that wrote the review; null for imported reviews',
   }),
-  reviewRating: t.Integer({ minimum: 1, maximum: 5 }),
+  reviewRating: integer({ minimum: 1, maximum: 5 }),
   reviewTitle: t.String(),
   reviewBody: t.String(),
-  numberOfHelpful: t.Integer({ minimum: 0 }),
+  numberOfHelpful: integer({ minimum: 0 }),
   reviewDate: timestamp('When the review was written; lists are newest first'),
   isAiGenerated: t.Union([t.Boolean(), t.Null()]),
   aiGeneratedScore: t.Union([t.Number(), t.Null()]),
@@ -45,10 +38,10 @@ export type ReviewWithIp = typeof ReviewWithIp.static
 
 /** Review text: bounded, no NUL bytes (PostgreSQL text cannot hold them). */
 const reviewText = (maxLength: number, description: string) =>
-  t.String({ minLength: 1, maxLength, pattern: '^[^\\u0000]*$', description })
+  t.String({ minLength: 1, maxLength, pattern: noNul, description })
 
 const reviewFields = {
-  rating: t.Integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1 to 5' }),
+  rating: integer({ minimum: 1, maximum: 5, description: 'Whole stars, 1 to 5' }),
   title: reviewText(200, 'Headline, 1 to 200 characters'),
   comment: reviewText(5000, 'The review text, 1 to 5000 characters'),
 }

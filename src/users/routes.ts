@@ -10,7 +10,6 @@ import type { PublicUser } from './service'
 import {
   accountKey, findUser, logIn, parseCredentials, parseRegistration, registerUser,
 } from './service'
-import { refuseUnknownFields } from './strict-body'
 
 interface TokenSigner {
   sign(claims: { sub: string; role: string }): Promise<string>
@@ -39,7 +38,6 @@ export function usersRoutes(deps: AppDeps, auth: AuthPlugin) {
       return status(201, await session(jwt, user))
     }, {
       body: RegisterBody,
-      transform: refuseUnknownFields(RegisterBody),
       parse: 'json',
       response: registerResponses,
       detail: {
@@ -58,7 +56,6 @@ export function usersRoutes(deps: AppDeps, auth: AuthPlugin) {
       return session(jwt, user)
     }, {
       body: LoginBody,
-      transform: refuseUnknownFields(LoginBody),
       parse: 'json',
       response: loginResponses,
       detail: {

@@ -1,10 +1,9 @@
 import { t } from 'elysia'
 import { errorResponses } from '../http/error-body'
+import { noNul } from '../http/types'
 import { userRoles } from '../db/schema'
 import { limits, selfServiceRoles } from './identity'
 
-// JSON allows \u0000 inside strings; refuse it at the edge so it never reaches the database.
-const noNul = '^[^\\u0000]*$'
 const nulMessage = 'must be a string without NUL bytes'
 
 const text = (max: number, options: { min?: number; description: string; example?: string }) =>

@@ -93,6 +93,7 @@ describe('POST /api/products: bad input writes nothing', () => {
     ['a price beyond the maximum', { price: 100_000_000 }, 'price'],
     ['a tiny price in exponent form', { price: 1e-7 }, 'price'],
     ['a fractional stock', { stock: 1.5 }, 'stock'],
+    ['regression: a stock sent as the string "5"', { stock: '5' }, 'stock'],
     ['a negative stock', { stock: -1 }, 'stock'],
     ['a stock beyond 1e9', { stock: 1_000_000_001 }, 'stock'],
     ['a blank name', { name: '   ' }, 'name'],

@@ -96,6 +96,7 @@ describe('POST /api/reviews/:productId refuses bad bodies and writes nothing', (
     ['rating 6', { ...validReview, rating: 6 }, 'rating'],
     ['rating 4.5', { ...validReview, rating: 4.5 }, 'rating'],
     ['rating as text', { ...validReview, rating: 'five' }, 'rating'],
+    ['regression: rating as the string "4"', { ...validReview, rating: '4' }, 'rating'],
     ['missing rating', { title: 'a', comment: 'b' }, 'rating'],
     ['empty title', { ...validReview, title: '' }, 'title'],
     ['blank title', { ...validReview, title: '   ' }, 'title'],
@@ -105,7 +106,7 @@ describe('POST /api/reviews/:productId refuses bad bodies and writes nothing', (
     ['NUL in title', { ...validReview, title: `a${nul}b` }, 'title'],
     ['NUL in comment', { ...validReview, comment: `a${nul}` }, 'comment'],
     ['extra field', { ...validReview, userId: crypto.randomUUID() }, 'userId'],
-    ['not an object', [validReview], 'rating'],
+    ['not an object', [validReview], 'body'],
     ['a role', { ...validReview, role: 'admin' }, 'role'],
   ]
 
