@@ -8,7 +8,7 @@ const wrapped = (cause: unknown) => Object.assign(new Error('Failed query'), { c
 
 describe('unique violations', () => {
   test('name the constraint on both drivers, wrapped in `cause` or not', () => {
-    const raised = [fromPostgresJs, fromPglite, wrapped(fromPglite), wrapped(wrapped(fromPostgresJs))]
+    const raised = [fromPostgresJs, fromPglite, wrapped(fromPglite), wrapped(wrapped(fromPglite))]
     for (const error of raised) {
       expect(violatedUniqueConstraint(error)).toBe('users_email_unique')
       expect(isUniqueViolation(error)).toBe(true)
