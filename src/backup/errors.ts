@@ -13,10 +13,32 @@ export interface SourcePosition {
  * A problem with a backup's content or its load: the message names the file, the line and
  * the table so the operator can look at the exact place.
  */
-export function restoreError(at: SourcePosition, message: string): AppError {
+export function restoreError(
+  at: SourcePosition,
+  message: string,
+  extra: Record<string, unknown> = {},
+): AppError {
   return new AppError('VALIDATION_FAILED', `${describePosition(at)}: ${message}`, [
-    { message, file: at.file, line: at.line, lines: at.lines, table: at.table },
+    { ...extra, message, file: at.file, line: at.line, lines: at.lines, table: at.table },
   ])
+}
+
+/**
+ * Adds the table being loaded to an error raised where the table was unknown (the line reader
+ * knows lines, not tables).
+ */
+export function withTable(error: unknown, table: string | undefined): unknown {
+  const detail = error instanceof AppError ? error.details?.[0] : undefined
+  if (!table || !detail || detail.table !== undefined || typeof detail.file !== 'string') {
+    return error
+  }
+  const at: SourcePosition = {
+    file: detail.file,
+    line: detail.line as number | undefined,
+    lines: detail.lines as SourcePosition['lines'],
+    table,
+  }
+  return restoreError(at, detail.message)
 }
 
 export function describePosition(at: SourcePosition): string {

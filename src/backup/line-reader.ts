@@ -56,7 +56,13 @@ export class LineReader {
       const complete = pending ? Buffer.concat([pending, head]) : head
       pending = end + 1 < bytes.length ? Buffer.from(bytes.subarray(end + 1)) : undefined
 
-      const lines = this.decode(complete, nextLine)
+      const { lines, invalid } = this.decode(complete, nextLine)
+      if (invalid !== undefined) {
+        // The lines before the bad one go first, so the error names the table it falls in.
+        yield { lines, firstLine: nextLine }
+        throw restoreError({ file: this.options.file, line: invalid },
+          'the line is not valid UTF-8')
+      }
       if (pending) this.checkLength(pending.length, nextLine + lines.length)
       yield { lines, firstLine: nextLine }
       nextLine += lines.length
@@ -74,16 +80,21 @@ export class LineReader {
       `the line is longer than ${this.maxLineBytes} bytes`)
   }
 
-  private decode(complete: Buffer, firstLine: number): string[] {
+  /** Decodes whole lines; on invalid UTF-8, the lines before the bad one and its number. */
+  private decode(complete: Buffer, firstLine: number): { lines: string[]; invalid?: number } {
     this.hash(complete)
 
     let text: string
     try {
       text = this.decoder.decode(complete)
     } catch {
-      throw restoreError({ file: this.options.file, line: this.invalidLine(complete, firstLine) },
-        'the line is not valid UTF-8')
+      const { line, offset } = this.invalidLine(complete, firstLine)
+      return { lines: this.split(this.decoder.decode(complete.subarray(0, offset))), invalid: line }
     }
+    return { lines: this.split(text) }
+  }
+
+  private split(text: string): string[] {
     const lines = text.split('\n')
     lines.pop()
     return lines
@@ -104,17 +115,18 @@ export class LineReader {
     this.footerSeen = true
   }
 
-  private invalidLine(complete: Buffer, firstLine: number): number {
+  private invalidLine(complete: Buffer, firstLine: number): { line: number; offset: number } {
+    const strict = new TextDecoder('utf-8', { fatal: true })
     let start = 0
     for (let line = firstLine; start < complete.length; line++) {
       const end = complete.indexOf(newline, start)
       try {
-        new TextDecoder('utf-8', { fatal: true }).decode(complete.subarray(start, end))
+        strict.decode(complete.subarray(start, end))
       } catch {
-        return line
+        return { line, offset: start }
       }
       start = end + 1
     }
-    return firstLine
+    return { line: firstLine, offset: 0 }
   }
 }

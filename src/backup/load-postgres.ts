@@ -18,9 +18,16 @@ export async function withPostgresSession<T>(
   try {
     const result = await database.raw!.begin(async (tx) => {
       await tx.unsafe(`set local lock_timeout = '${lockTimeout}'`)
-      const result = await work(postgresSession(tx))
-      if (!options.commit) throw new DryRunRollback(result)
-      return result
+      const copies = new OpenCopies()
+      try {
+        const result = await work(postgresSession(tx, copies))
+        if (!options.commit) throw new DryRunRollback(result)
+        return result
+      } catch (error) {
+        // postgres.js refuses every query (ROLLBACK included) while a COPY is open.
+        copies.abortAll()
+        throw error
+      }
     })
     return result as T
   } catch (error) {
@@ -29,13 +36,28 @@ export async function withPostgresSession<T>(
   }
 }
 
-function postgresSession(tx: postgres.TransactionSql): LoadSession {
+/** The COPY streams not ended yet; a failure sends CopyFail on each so ROLLBACK can run. */
+class OpenCopies {
+  private readonly streams = new Set<Writable>()
+
+  add(stream: Writable): void {
+    this.streams.add(stream)
+    stream.once('close', () => this.streams.delete(stream))
+  }
+
+  abortAll(): void {
+    for (const stream of this.streams) stream.destroy(new Error('restore aborted'))
+    this.streams.clear()
+  }
+}
+
+function postgresSession(tx: postgres.TransactionSql, copies: OpenCopies): LoadSession {
   return {
     async clear(tables) {
       await tx.unsafe(`truncate table ${tables.map((table) => quoteIdent(table.name)).join(', ')}`)
     },
 
-    copy: (target) => openCopy(tx, target),
+    copy: (target) => openCopy(tx, target, copies),
 
     async resetSequences(tables) {
       for (const statement of sequenceResets(tables)) await tx.unsafe(statement)
@@ -65,11 +87,16 @@ export function sequenceResets(tables: readonly BackupTable[]): string[] {
     }))
 }
 
-async function openCopy(tx: postgres.TransactionSql, target: CopyTarget): Promise<CopySink> {
+async function openCopy(
+  tx: postgres.TransactionSql,
+  target: CopyTarget,
+  copies: OpenCopies,
+): Promise<CopySink> {
   const columns = target.columns.map((column) => quoteIdent(column.name)).join(', ')
   const stream = await tx
     .unsafe(`copy ${quoteIdent(target.table.name)} (${columns}) from stdin`)
     .writable() as unknown as Writable & { count?: number }
+  copies.add(stream)
 
   // The first error PostgreSQL reports (it stops reading the COPY there).
   let failure: unknown

@@ -85,11 +85,19 @@ export function loadError(
   const copyLine = context ? Number(context[1]) : undefined
   const line = copyLine === undefined ? undefined : target.lines.lineOf(firstRow + copyLine - 1)
   const column = context?.[2] ? ` (column ${context[2]})` : ''
-  const detail = fields.detail ? `: ${fields.detail}` : ''
+  const detail = fields.detail ? `: ${clip(fields.detail)}` : ''
   const message = `${fields.message ?? String(error)}${column}${detail}`
 
   const at = { file: target.file, table: target.table.name }
-  return line !== undefined
-    ? restoreError({ ...at, line }, message)
-    : restoreError({ ...at, lines: target.lines.rangeOf(firstRow, lastRow) }, message)
+  if (line !== undefined) return restoreError({ ...at, line }, message)
+
+  // A foreign key is checked when the COPY ends: keep the key so the line can be found.
+  const missing = /^Key \(([^)]+)\)=\((.*)\) is not present in table/.exec(fields.detail ?? '')
+  const key = missing ? { column: missing[1], value: missing[2] } : undefined
+  return restoreError({ ...at, lines: target.lines.rangeOf(firstRow, lastRow) }, message, { key })
+}
+
+/** Database details can quote a whole row; a long one is cut to keep messages readable. */
+function clip(text: string): string {
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text
 }

@@ -1,13 +1,14 @@
 import type { DatabaseHandle } from '../db/client'
 import { AppError } from '../shared/errors'
 import { createRowEncoder, type RowEncoder } from './copy-text'
-import { restoreError, throwIfAborted } from './errors'
+import { restoreError, throwIfAborted, withTable } from './errors'
 import { parseFooter, planFromHeader, type BackupFooter, type PlannedTable } from './format'
 import type { BackupInput } from './input'
 import { importLegacy } from './legacy/import'
 import { LineMap } from './line-map'
 import { LineReader, type LineBatch } from './line-reader'
 import { withLoadSession, type CopySink, type LoadSession } from './load-session'
+import { pinpointMissingKey } from './pinpoint'
 import { backupTables } from './tables'
 
 /** What a caller may watch while a restore runs (the CLI draws progress from it). */
@@ -77,15 +78,20 @@ async function prepareNdjson(input: BackupInput): Promise<PreparedRestore> {
   return {
     format: 'ndjson',
     description: `${input.name}: backup of ${header.createdAt}, schema ${header.schemaVersion}`,
-    run: (database, options) => withLoadSession(database, { commit: !options.dryRun },
-      async (session) => {
-        const loader = new NdjsonLoader(session, input.name, plan, options)
-        await session.clear(backupTables)
-        await loader.load(rest, batches)
-        loader.verify(reader.digest())
-        if (!options.dryRun) await session.resetSequences(backupTables)
-        return { format: 'ndjson' as const, rows: loader.rows, committed: !options.dryRun }
-      }),
+    async run(database, options) {
+      try {
+        return await withLoadSession(database, { commit: !options.dryRun }, async (session) => {
+          const loader = new NdjsonLoader(session, input.name, plan, options)
+          await session.clear(backupTables)
+          await loader.load(rest, batches)
+          loader.verify(reader.digest())
+          if (!options.dryRun) await session.resetSequences(backupTables)
+          return { format: 'ndjson' as const, rows: loader.rows, committed: !options.dryRun }
+        })
+      } catch (error) {
+        throw await pinpointMissingKey(error, input.stdin ? '-' : input.name, plan)
+      }
+    },
   }
 }
 
@@ -136,8 +142,12 @@ class NdjsonLoader {
   ) {}
 
   async load(first: LineBatch, rest: AsyncIterable<LineBatch>): Promise<void> {
-    await this.loadBatch(first)
-    for await (const batch of rest) await this.loadBatch(batch)
+    try {
+      await this.loadBatch(first)
+      for await (const batch of rest) await this.loadBatch(batch)
+    } catch (error) {
+      throw withTable(error, this.section?.planned.table.name)
+    }
 
     if (!this.footer) {
       throw restoreError({ file: this.file, line: this.lastLine },

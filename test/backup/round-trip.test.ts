@@ -33,7 +33,7 @@ for (const driver of drivers) {
       async () => {
         const file = join(dir.path, 'plain.ndjson')
         const written = await backupTo(source.database, file)
-        const expected = Object.fromEntries(backupTables.map((t) => [t.name, seeded[t.name]]))
+        const expected = Object.fromEntries(backupTables.map((t) => [t.name, seeded[t.name]!]))
         expect(written.rows).toEqual(expected)
 
         const restored = await restoreFrom(target.database, file)
