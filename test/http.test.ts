@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { call, createAccount, createTestContext, signToken, type TestContext } from './support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount, createTestContext, signToken } from './support/harness'
+import { useTestContext } from './support/suite'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-})
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 describe('cross-cutting HTTP behaviour', () => {
   test('health answers ok when the database is reachable', async () => {
@@ -103,5 +96,13 @@ describe('test harness', () => {
     const account = await createAccount(ctx, 'customer')
     const forged = await signToken(account.id, { secret: 'another-secret-entirely-0123456789' })
     expect(forged).not.toBe(account.token)
+  })
+})
+
+describe('Swagger UI', () => {
+  test('regression: /swagger/ redirects to /swagger, where the relative document URL works', async () => {
+    const res = await call(ctx, 'GET', '/swagger/')
+    expect(res.status).toBe(308)
+    expect(res.headers.get('location')).toBe('http://localhost/swagger')
   })
 })

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import { orderItems, orders, products } from '../../src/db/schema'
 import { orderNumberPattern } from '../../src/orders/order-number'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount, createTestContext, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { checkoutBody, createProduct, stockOf } from './support'
 
-// Opening a fresh embedded database takes seconds on a busy machine.
-const setupTimeout = 60_000
-
-let ctx: TestContext
-let buyer: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  buyer = await createAccount(ctx, 'customer')
-}, setupTimeout)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const buyer = useAccount(ctx, 'customer')
 
 const order = (body: unknown, token = buyer.token, headers?: Record<string, string>) =>
   call(ctx, 'POST', '/api/orders', { body, token, headers })
@@ -123,7 +110,7 @@ describe('POST /api/orders', () => {
     } finally {
       await other.close()
     }
-  }, setupTimeout)
+  })
 
   test('out of stock: 409 naming the product and what is left; nothing written', async () => {
     const plenty = await createProduct(ctx, { stock: 10 })

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { orders, products } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { checkoutBody, createProduct, stockOf } from './support'
 
-// Opening a fresh embedded database takes seconds on a busy machine.
-const setupTimeout = 60_000
-
-let ctx: TestContext
-let buyer: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  buyer = await createAccount(ctx)
-}, setupTimeout)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const buyer = useAccount(ctx)
 
 const order = (body: unknown, key: string | undefined, token = buyer.token) =>
   call(ctx, 'POST', '/api/orders', {

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { orders } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount, signToken, type TestAccount } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { checkoutBody, createProduct } from './support'
 
-// Opening a fresh embedded database takes seconds on a busy machine.
-const setupTimeout = 60_000
-
-let ctx: TestContext
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  admin = await createAccount(ctx, 'admin')
-}, setupTimeout)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const admin = useAccount(ctx, 'admin')
 
 async function placeOrders(account: TestAccount, count: number) {
   const productId = await createProduct(ctx, { stock: 1000 })

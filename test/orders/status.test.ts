@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { orders } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { checkoutBody, createProduct, stockOf } from './support'
 
-// Opening a fresh embedded database takes seconds on a busy machine.
-const setupTimeout = 60_000
-
-let ctx: TestContext
-let admin: TestAccount
-let customer: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  admin = await createAccount(ctx, 'admin')
-  customer = await createAccount(ctx)
-}, setupTimeout)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const admin = useAccount(ctx, 'admin')
+const customer = useAccount(ctx)
 
 async function placeOrder(lines: { stock: number; quantity: number }[]) {
   const products = await Promise.all(lines.map((line) => createProduct(ctx, { stock: line.stock })))

@@ -1,26 +1,11 @@
 import { eq } from 'drizzle-orm'
 import { products } from '../../src/db/schema'
-import { createAccount, uniqueEmail, type TestContext } from '../support/harness'
+import { uniqueEmail, type TestContext } from '../support/harness'
+import { insertProduct, type InsertedProductOptions } from '../support/products'
 
-export interface ProductOptions {
-  price?: string
-  stock?: number
-  archived?: boolean
-}
-
-/** Inserts a product of a fresh seller straight into the database; returns its id. */
-export async function createProduct(ctx: TestContext, options: ProductOptions = {}) {
-  const seller = await createAccount(ctx, 'seller')
-  const [row] = await ctx.database.db.insert(products).values({
-    name: `Order test product ${crypto.randomUUID().slice(0, 8)}`,
-    price: options.price ?? '19.99',
-    stock: options.stock ?? 100,
-    category: 'Testing',
-    sellerId: seller.id,
-    archivedAt: options.archived ? new Date() : null,
-  }).returning({ id: products.id })
-  return row!.id
-}
+/** A product of a fresh seller, 100 in stock unless told otherwise; returns its id. */
+export const createProduct = (ctx: TestContext, options: InsertedProductOptions = {}) =>
+  insertProduct(ctx, { label: 'Order test product', stock: 100, ...options })
 
 export async function stockOf(ctx: TestContext, productId: string): Promise<number> {
   const [row] = await ctx.database.db.select({ stock: products.stock }).from(products)

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct, historyRows, productRow } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller')
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller')
+const admin = useAccount(ctx, 'admin')
 
 const remove = (id: string, token?: string) => call(ctx, 'DELETE', `/api/products/${id}`, { token })
 const restore = (id: string, token?: string) =>

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import {
   countByName, createProduct, historyRows, marker, productBody, productRow, uniqueDatasetId,
 } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-let customer: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller')
-  admin = await createAccount(ctx, 'admin')
-  customer = await createAccount(ctx, 'customer')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller')
+const admin = useAccount(ctx, 'admin')
+const customer = useAccount(ctx, 'customer')
 
 const post = (body: unknown, token: string | null = seller.token) =>
   call(ctx, 'POST', '/api/products', { body, token: token ?? undefined })

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { reviews } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct, setRatings, uniqueDatasetId } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller', { name: 'Oak & Sons' })
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller', { name: 'Oak & Sons' })
+const admin = useAccount(ctx, 'admin')
 
 const detail = (id: string, token?: string) => call(ctx, 'GET', `/api/products/${id}`, { token })
 

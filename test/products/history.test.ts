@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller', { name: 'History Seller' })
-  admin = await createAccount(ctx, 'admin', { name: 'History Admin' })
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller', { name: 'History Seller' })
+const admin = useAccount(ctx, 'admin', { name: 'History Admin' })
 
 const history = (id: string, token?: string, query = '') =>
   call(ctx, 'GET', `/api/products/${id}/history${query}`, { token })

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { inArray } from 'drizzle-orm'
 import { products } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct, marker, setRatings, uniqueDatasetId } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller')
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller')
+const admin = useAccount(ctx, 'admin')
 
 const list = (query: string) => call(ctx, 'GET', `/api/products?${query}`)
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((p) => p.id)

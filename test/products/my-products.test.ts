@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller')
 
 const mine = (token?: string, query = '') =>
   call(ctx, 'GET', `/api/products/seller/my-products${query}`, { token })

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { call, createTestContext, type TestContext } from '../support/harness'
+import { expect, test } from 'bun:test'
+import { call } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const operations: [string, string, number, boolean][] = [
   ['/api/products', 'get', 200, false],

@@ -1,6 +1,7 @@
 import { expect } from 'bun:test'
 import { asc, eq, sql } from 'drizzle-orm'
 import { productEditHistory, products } from '../../src/db/schema'
+import type { CatalogueInput } from '../../src/products/input'
 import { call, type TestAccount, type TestContext } from '../support/harness'
 
 /** A unique lower-case marker for names and categories, so a shared database never collides. */
@@ -8,15 +9,8 @@ export function marker(prefix = 'm'): string {
   return `${prefix}${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
 }
 
-export interface ProductFields {
-  name?: string
-  description?: string
-  price?: number
-  stock?: number
-  category?: string
-  images?: string[]
-  [key: string]: unknown
-}
+/** Catalogue fields, and any other field a test wants to send. */
+export type ProductFields = CatalogueInput & Record<string, unknown>
 
 /** A valid create body with unique name and category; `fields` override. */
 export function productBody(fields: ProductFields = {}) {

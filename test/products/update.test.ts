@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { archive, createProduct, historyRows, marker, productRow } from './support'
 
-let ctx: TestContext
-let seller: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-  seller = await createAccount(ctx, 'seller')
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
+const seller = useAccount(ctx, 'seller')
+const admin = useAccount(ctx, 'admin')
 
 const put = (id: string, body: unknown, token: string | null = seller.token) =>
   call(ctx, 'PUT', `/api/products/${id}`, { body, token: token ?? undefined })

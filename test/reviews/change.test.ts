@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { reviews } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { call, createAccount, signToken, type TestAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import {
   countedStats, createProduct, postReview, productStats, seedReviews, validReview,
 } from './support'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 30_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 /** A product with one review by a fresh customer, rated 3. */
 async function reviewed() {

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { call, createAccount, createTestContext, type TestContext } from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { countedStats, createProduct, postReview, productStats, validReview } from './support'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 30_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const accounts = (count: number) =>
   Promise.all(Array.from({ length: count }, () => createAccount(ctx)))

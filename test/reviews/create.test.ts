@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, signToken, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount, signToken } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { countedStats, createProduct, postReview, productStats, validReview } from './support'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 30_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 describe('POST /api/reviews/:productId', () => {
   test('creates the review, answers 201 and counts it in the product statistics', async () => {

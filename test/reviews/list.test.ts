@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { AppError } from '../../src/shared/errors'
 import {
   decodeReviewCursor, encodeReviewCursor, listProductReviews,
 } from '../../src/reviews/list'
-import { createTestContext, type TestContext } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { createProduct, seedReviews } from './support'
 
-let ctx: TestContext
+const ctx = useTestContext()
 
 const encoded = (text: string) => Buffer.from(text).toString('base64url')
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 30_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
 
 async function walk(productId: string, perPage: number) {
   const seen: string[] = []

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { encodeReviewCursor } from '../../src/reviews/list'
-import { call, createAccount, createTestContext, type TestContext } from '../support/harness'
+import { call, createAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { createProduct, postReview, seedReviews } from './support'
 
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-}, 30_000)
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const list = (productId: string, query = '') =>
   call(ctx, 'GET', `/api/reviews/product/${productId}${query}`)

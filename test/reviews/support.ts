@@ -1,19 +1,11 @@
 import { sql } from 'drizzle-orm'
 import { products, reviews } from '../../src/db/schema'
-import { call, createAccount, type TestContext } from '../support/harness'
+import { call, type TestContext } from '../support/harness'
+import { insertProduct } from '../support/products'
 
-/** Inserts a product owned by a fresh seller; `archived` makes it soft-deleted. */
-export async function createProduct(ctx: TestContext, options: { archived?: boolean } = {}) {
-  const seller = await createAccount(ctx, 'seller')
-  const [row] = await ctx.database.db.insert(products).values({
-    name: `Review test product ${crypto.randomUUID().slice(0, 8)}`,
-    price: '19.99',
-    category: 'Testing',
-    sellerId: seller.id,
-    archivedAt: options.archived ? new Date() : null,
-  }).returning({ id: products.id })
-  return row!.id
-}
+/** A product of a fresh seller; `archived` makes it soft-deleted. Returns its id. */
+export const createProduct = (ctx: TestContext, options: { archived?: boolean } = {}) =>
+  insertProduct(ctx, { label: 'Review test product', ...options })
 
 export async function productStats(ctx: TestContext, productId: string) {
   const [row] = await ctx.database.db

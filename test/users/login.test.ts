@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, uniqueEmail, uniquePhone, type TestContext,
-} from '../support/harness'
+import { call, createAccount, uniqueEmail, uniquePhone } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { withSettings } from './variant'
 
-setDefaultTimeout(30_000)
-
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-})
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const login = (body: unknown) => call(ctx, 'POST', '/api/users/login', { body })
 

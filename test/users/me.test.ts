@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, signToken, type TestContext,
-} from '../support/harness'
+import { call, createAccount, signToken } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
-setDefaultTimeout(30_000)
-
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-})
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const me = (token?: string, headers: Record<string, string> = {}) =>
   call(ctx, 'GET', '/api/users/me', { token, headers })

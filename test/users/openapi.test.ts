@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { call, createTestContext, type TestContext } from '../support/harness'
+import { beforeAll, describe, expect, test } from 'bun:test'
+import { call } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
-setDefaultTimeout(30_000)
-
-let ctx: TestContext
+const ctx = useTestContext()
 let paths: Record<string, Record<string, any>>
 
 beforeAll(async () => {
-  ctx = await createTestContext()
   paths = (await call(ctx, 'GET', '/swagger/json')).body.paths
-})
-
-afterAll(async () => {
-  await ctx.close()
 })
 
 describe('users routes in /swagger/json', () => {

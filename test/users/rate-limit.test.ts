@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { FixedWindowLimiter } from '../../src/http/rate-limit'
-import {
-  call, createAccount, createTestContext, uniquePhone, type TestContext,
-} from '../support/harness'
+import { call, createAccount, uniquePhone } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { withSettings } from './variant'
 
-setDefaultTimeout(30_000)
-
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-})
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const from = (address: string) => ({ 'x-forwarded-for': address })
 

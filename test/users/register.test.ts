@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq, or } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import {
-  call, createTestContext, uniqueEmail, uniquePhone, type TestContext,
-} from '../support/harness'
+import { call, uniqueEmail, uniquePhone } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
-// Argon2id hashing and a fresh embedded database take seconds on a busy machine.
-setDefaultTimeout(30_000)
-
-let ctx: TestContext
-
-beforeAll(async () => {
-  ctx = await createTestContext()
-})
-
-afterAll(async () => {
-  await ctx.close()
-})
+const ctx = useTestContext()
 
 const register = (body: unknown) => call(ctx, 'POST', '/api/users/register', { body })
 
@@ -207,5 +195,5 @@ describe('POST /api/users/register: duplicates', () => {
 
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409])
     expect(await rowsWith(phone)).toHaveLength(1)
-  }, 30_000)
+  })
 })

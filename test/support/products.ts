@@ -1,0 +1,30 @@
+import { products } from '../../src/db/schema'
+import { createAccount, type TestContext } from './harness'
+
+export interface InsertedProductOptions {
+  /** The start of the product's name; a random tag follows it. */
+  label?: string
+  price?: string
+  stock?: number
+  archived?: boolean
+}
+
+/**
+ * Inserts a product of a fresh seller straight into the database, around the products API,
+ * for areas that only need one to exist; returns its id.
+ */
+export async function insertProduct(
+  ctx: TestContext,
+  options: InsertedProductOptions = {},
+): Promise<string> {
+  const seller = await createAccount(ctx, 'seller')
+  const [row] = await ctx.database.db.insert(products).values({
+    name: `${options.label ?? 'Test product'} ${crypto.randomUUID().slice(0, 8)}`,
+    price: options.price ?? '19.99',
+    stock: options.stock,
+    category: 'Testing',
+    sellerId: seller.id,
+    archivedAt: options.archived ? new Date() : null,
+  }).returning({ id: products.id })
+  return row!.id
+}
