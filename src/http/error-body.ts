@@ -24,6 +24,14 @@ export function errorBody(
   return { error: { code, message, ...(details ? { details } : {}), requestId } }
 }
 
+/**
+ * A route's error responses for its `response` map: these statuses and 500, each with the
+ * one error body. `{ 201: ProductView, ...errorResponsesOf(400, 401) }`.
+ */
+export const errorResponsesOf = <const S extends number>(...statuses: S[]) =>
+  Object.fromEntries([...statuses, 500].map((status) => [status, ErrorResponse])) as
+    Record<S | 500, typeof ErrorResponse>
+
 /** Standard error responses to spread into a route's `response` map. */
 export const errorResponses = {
   400: ErrorResponse,

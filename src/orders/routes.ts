@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import { orders } from '../db/schema'
 import type { AuthPlugin } from '../http/auth'
-import { ErrorResponse } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { toPageRequest } from '../http/pagination'
 import { notFound } from '../shared/errors'
 import { placeOrder } from './checkout'
@@ -16,17 +16,6 @@ import {
 import { changeOrderStatus } from './status-change'
 
 const tags = ['Orders']
-
-// Every route may answer bad input, a missing or bad token, oversized or non-JSON bodies and
-// our own failure.
-const commonErrors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  413: ErrorResponse,
-  415: ErrorResponse,
-  500: ErrorResponse,
-}
-const adminErrors = { ...commonErrors, 403: ErrorResponse }
 
 /**
  * Routes of the orders area: `/api/orders`. Return requests (`/api/orders/returns...`,
@@ -56,9 +45,7 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
       response: {
         200: OrderView,
         201: OrderView,
-        ...commonErrors,
-        404: ErrorResponse,
-        409: ErrorResponse,
+        ...errorResponsesOf(400, 401, 404, 409, 413, 415),
       },
       detail: {
         tags,
@@ -76,7 +63,7 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       auth: true,
       query: OwnOrdersQuery,
-      response: { 200: OrderPage, ...commonErrors },
+      response: { 200: OrderPage, ...errorResponsesOf(400, 401) },
       detail: { tags, summary: 'List my orders', description: 'Newest first, with items.' },
     })
     .get('/admin', ({ query }) => {
@@ -84,7 +71,7 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       auth: 'admin',
       query: AdminOrdersQuery,
-      response: { 200: OrderPage, ...adminErrors },
+      response: { 200: OrderPage, ...errorResponsesOf(400, 401, 403) },
       detail: {
         tags,
         summary: 'List all orders (admin)',
@@ -99,7 +86,7 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       auth: true,
       params: OrderIdParams,
-      response: { 200: OrderView, ...commonErrors, 404: ErrorResponse },
+      response: { 200: OrderView, ...errorResponsesOf(400, 401, 404) },
       detail: {
         tags,
         summary: 'Get an order',
@@ -113,7 +100,7 @@ export function ordersRoutes(deps: AppDeps, auth: AuthPlugin) {
       params: OrderIdParams,
       body: StatusBody,
       parse: 'json',
-      response: { 200: OrderView, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
+      response: { 200: OrderView, ...errorResponsesOf(400, 401, 403, 404, 409, 413, 415) },
       detail: {
         tags,
         summary: 'Change an order\'s status (admin)',

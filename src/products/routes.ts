@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
-import { ErrorResponse } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { toPageRequest } from '../http/pagination'
 import { authUserLoader } from '../users/auth-user'
 import { archiveProduct, restoreProduct } from './archive'
@@ -18,11 +18,6 @@ import { optionalCaller } from './viewer'
 
 const tags = ['Products']
 
-/** Error statuses a route may answer, each with the one error body. */
-const errors = <const S extends number>(...statuses: S[]) =>
-  Object.fromEntries([...statuses, 500].map((status) => [status, ErrorResponse])) as
-    Record<S | 500, typeof ErrorResponse>
-
 /** Catalogue routes: public reads, seller/admin writes, each write with its history rows. */
 export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
   const { db } = deps.database
@@ -32,7 +27,7 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
     .use(auth)
     .get('', ({ query }) => listProducts(db, query, toPageRequest(query)), {
       query: ProductListQuery,
-      response: { 200: ProductPage, ...errors(400) },
+      response: { 200: ProductPage, ...errorResponsesOf(400) },
       detail: {
         tags,
         summary: 'List active products',
@@ -44,20 +39,20 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: 'seller',
       body: CreateProductBody,
       parse: 'json',
-      response: { 201: ProductView, ...errors(400, 401, 403, 409, 413, 415) },
+      response: { 201: ProductView, ...errorResponsesOf(400, 401, 403, 409, 413, 415) },
       detail: { tags, summary: 'Create a product (seller or admin)' },
     })
     .get('/seller/my-products', ({ query, user }) =>
       listSellerProducts(db, user.id, toPageRequest(query)), {
       auth: 'seller',
       query: PageOnlyQuery,
-      response: { 200: ProductPage, ...errors(400, 401, 403) },
+      response: { 200: ProductPage, ...errorResponsesOf(400, 401, 403) },
       detail: { tags, summary: 'The caller\'s own products, archived ones included' },
     })
     .get('/:id', ({ params, headers, jwt }) =>
       getProductDetail(db, params.id, () => optionalCaller(headers.authorization, jwt, loadUser)), {
       params: ProductIdParams,
-      response: { 200: ProductDetail, ...errors(400, 404) },
+      response: { 200: ProductDetail, ...errorResponsesOf(400, 404) },
       detail: {
         tags,
         summary: 'A product with its seller and first page of reviews',
@@ -70,19 +65,19 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
       params: ProductIdParams,
       body: UpdateProductBody,
       parse: 'json',
-      response: { 200: ProductView, ...errors(400, 401, 403, 404, 409, 413, 415) },
+      response: { 200: ProductView, ...errorResponsesOf(400, 401, 403, 404, 409, 413, 415) },
       detail: { tags, summary: 'Change a product (its seller or an admin)' },
     })
     .delete('/:id', ({ params, user }) => archiveProduct(db, user, params.id), {
       auth: 'seller',
       params: ProductIdParams,
-      response: { 200: ProductView, ...errors(400, 401, 403, 404, 409) },
+      response: { 200: ProductView, ...errorResponsesOf(400, 401, 403, 404, 409) },
       detail: { tags, summary: 'Archive a product (its seller or an admin)' },
     })
     .post('/:id/restore', ({ params, user }) => restoreProduct(db, user, params.id), {
       auth: 'admin',
       params: ProductIdParams,
-      response: { 200: ProductView, ...errors(400, 401, 403, 404, 409) },
+      response: { 200: ProductView, ...errorResponsesOf(400, 401, 403, 404, 409) },
       detail: { tags, summary: 'Bring an archived product back (admin)' },
     })
     .get('/:id/history', ({ params, query, user }) =>
@@ -90,7 +85,7 @@ export function productsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: 'seller',
       params: ProductIdParams,
       query: PageOnlyQuery,
-      response: { 200: HistoryPage, ...errors(400, 401, 403, 404) },
+      response: { 200: HistoryPage, ...errorResponsesOf(400, 401, 403, 404) },
       detail: { tags, summary: 'A product\'s edit history, newest first (its seller or an admin)' },
     })
 }

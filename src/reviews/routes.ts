@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
 import { clientIp } from '../http/client-ip'
-import { ErrorResponse } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { pageQuery } from '../http/pagination'
 import { uuid } from '../http/types'
 import { reviewPage } from './list'
@@ -13,12 +13,6 @@ import { createReview, deleteReview, updateReview } from './service'
 import { toReviewWithIp } from './view'
 
 const tags = ['Reviews']
-
-// Errors every route may answer: bad input, oversized or non-JSON bodies, our own failure.
-const inputErrors = {
-  400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 500: ErrorResponse,
-}
-const signedInErrors = { ...inputErrors, 401: ErrorResponse }
 
 const productParams = t.Object({ productId: uuid('The product\'s id') })
 const reviewParams = t.Object({ id: uuid('The review\'s id') })
@@ -46,7 +40,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
       params: productParams,
       body: CreateReviewBody,
       parse: 'json',
-      response: { 201: ReviewWithIp, ...signedInErrors, 404: ErrorResponse, 409: ErrorResponse },
+      response: { 201: ReviewWithIp, ...errorResponsesOf(400, 401, 404, 409, 413, 415) },
       detail: {
         tags,
         summary: 'Review a product',
@@ -57,7 +51,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
     .get('/product/:productId', ({ params, query }) => reviewPage(db, params.productId, query), {
       params: productParams,
       query: listQuery,
-      response: { 200: ReviewPage, ...inputErrors, 404: ErrorResponse },
+      response: { 200: ReviewPage, ...errorResponsesOf(400, 404) },
       detail: {
         tags,
         summary: 'List a product\'s reviews',
@@ -73,7 +67,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
       params: reviewParams,
       body: UpdateReviewBody,
       parse: 'json',
-      response: { 200: ReviewWithIp, ...signedInErrors, 403: ErrorResponse, 404: ErrorResponse },
+      response: { 200: ReviewWithIp, ...errorResponsesOf(400, 401, 403, 404, 413, 415) },
       detail: {
         tags,
         summary: 'Change a review',
@@ -86,7 +80,7 @@ export function reviewsRoutes(deps: AppDeps, auth: AuthPlugin) {
     }, {
       auth: true,
       params: reviewParams,
-      response: { 200: DeletedReview, ...signedInErrors, 403: ErrorResponse, 404: ErrorResponse },
+      response: { 200: DeletedReview, ...errorResponsesOf(400, 401, 403, 404, 413, 415) },
       detail: { tags, summary: 'Delete a review', description: 'Author or admin.' },
     })
 }

@@ -1,5 +1,5 @@
 import { t } from 'elysia'
-import { errorResponses } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { noNul } from '../http/types'
 import { userRoles } from '../db/schema'
 import { limits, selfServiceRoles } from './identity'
@@ -63,15 +63,8 @@ export const Session = t.Object({
   token: t.String({ description: 'Bearer token for the Authorization header' }),
 }, { description: 'The account and a bearer token' })
 
-const { 400: e400, 401: e401, 409: e409, 413: e413, 415: e415, 429: e429, 500: e500 } =
-  errorResponses
+export const registerResponses = { 201: Session, ...errorResponsesOf(400, 409, 413, 415, 429) }
 
-export const registerResponses = {
-  201: Session, 400: e400, 409: e409, 413: e413, 415: e415, 429: e429, 500: e500,
-}
+export const loginResponses = { 200: Session, ...errorResponsesOf(400, 401, 413, 415, 429) }
 
-export const loginResponses = {
-  200: Session, 400: e400, 401: e401, 413: e413, 415: e415, 429: e429, 500: e500,
-}
-
-export const meResponses = { 200: UserEnvelope, 401: e401, 500: e500 }
+export const meResponses = { 200: UserEnvelope, ...errorResponsesOf(401) }
