@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import { eq, sql, type SQL } from 'drizzle-orm'
+import type { Database, Transaction } from '../db/client'
 import { products } from '../db/schema'
 import { conflict } from '../shared/errors'
 import { type Actor, assertManager } from './access'
@@ -22,19 +22,14 @@ export async function archiveProduct(
     assertManager(actor, current)
     if (current.archivedAt !== null) throw conflict('The product is already archived')
 
-    const [row] = await tx
-      .update(products)
-      .set({ archivedAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
-      .where(eq(products.id, productId))
-      .returning(productColumns)
-
+    const row = await setArchivedAt(tx, productId, sql`clock_timestamp()`)
     await recordHistory(tx, {
       productId,
       editedBy: actor.id,
       editType: 'DELETE',
-      changes: [{ field: 'archivedAt', oldValue: null, newValue: row!.archivedAt!.toISOString() }],
+      changes: [{ field: 'archivedAt', oldValue: null, newValue: row.archivedAt!.toISOString() }],
     })
-    return toProductView(row!)
+    return toProductView(row)
   })
 }
 
@@ -48,12 +43,7 @@ export async function restoreProduct(
     const current = await lockProduct(tx, productId)
     if (current.archivedAt === null) throw conflict('The product is not archived')
 
-    const [row] = await tx
-      .update(products)
-      .set({ archivedAt: null, updatedAt: sql`clock_timestamp()` })
-      .where(eq(products.id, productId))
-      .returning(productColumns)
-
+    const row = await setArchivedAt(tx, productId, null)
     await recordHistory(tx, {
       productId,
       editedBy: actor.id,
@@ -62,6 +52,15 @@ export async function restoreProduct(
         { field: 'archivedAt', oldValue: current.archivedAt.toISOString(), newValue: null },
       ],
     })
-    return toProductView(row!)
+    return toProductView(row)
   })
+}
+
+async function setArchivedAt(tx: Transaction, productId: string, archivedAt: SQL | null) {
+  const [row] = await tx
+    .update(products)
+    .set({ archivedAt, updatedAt: sql`clock_timestamp()` })
+    .where(eq(products.id, productId))
+    .returning(productColumns)
+  return row!
 }
