@@ -80,10 +80,11 @@ describe('CORS in production-like configuration', () => {
   test('an origin outside the list gets no CORS headers', async () => {
     const strict = await createTestContext({ CORS_ORIGINS: 'https://shop.example' })
     try {
-      const allowed = await call(strict, 'GET', '/health', { headers: { origin: 'https://shop.example' } })
+      const from = (origin: string) => call(strict, 'GET', '/health', { headers: { origin } })
+      const allowed = await from('https://shop.example')
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
 
-      const other = await call(strict, 'GET', '/health', { headers: { origin: 'https://evil.example' } })
+      const other = await from('https://evil.example')
       expect(other.headers.get('access-control-allow-origin')).toBeNull()
     } finally {
       await strict.close()
@@ -100,7 +101,8 @@ describe('test harness', () => {
 })
 
 describe('Swagger UI', () => {
-  test('regression: /swagger/ redirects to /swagger, where the relative document URL works', async () => {
+  test('regression: /swagger/ redirects to /swagger, where the relative document URL works',
+    async () => {
     const res = await call(ctx, 'GET', '/swagger/')
     expect(res.status).toBe(308)
     expect(res.headers.get('location')).toBe('http://localhost/swagger')

@@ -41,7 +41,8 @@ export function errorHandler(logger: Logger) {
 
 function render(code: string | number, error: unknown): Rendered {
   if (error instanceof AppError) {
-    return { code: error.code, message: error.message, details: error.details, headers: error.headers }
+    const { code: appCode, message, details, headers } = error
+    return { code: appCode, message, details, headers }
   }
 
   switch (code) {
@@ -55,7 +56,9 @@ function render(code: string | number, error: unknown): Rendered {
       return { code: 'MALFORMED_REQUEST', message: 'Invalid cookie signature' }
   }
 
-  if (isTooLarge(error)) return { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' }
+  if (isTooLarge(error)) {
+    return { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' }
+  }
   return { code: 'INTERNAL', message: 'Something went wrong on our side' }
 }
 

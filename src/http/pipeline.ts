@@ -101,13 +101,15 @@ function refuseUnacceptableBody(
 
   const length = Number(request.headers.get('content-length') ?? '0')
   if (length > limit) {
-    return jsonError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${limit} bytes`, requestId, headers)
+    const message = `The body may be at most ${limit} bytes`
+    return jsonError(413, 'PAYLOAD_TOO_LARGE', message, requestId, headers)
   }
 
   const hasBody = length > 0 || request.body !== null
   const type = request.headers.get('content-type') ?? ''
   if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
-    return jsonError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', requestId, headers)
+    const message = 'Send the body as application/json'
+    return jsonError(415, 'UNSUPPORTED_MEDIA_TYPE', message, requestId, headers)
   }
   return undefined
 }
@@ -124,5 +126,6 @@ function jsonError(
     if (typeof value === 'string') merged.set(key, value)
   }
   merged.set('content-type', 'application/json')
-  return new Response(JSON.stringify(errorBody(code, message, requestId)), { status, headers: merged })
+  const body = JSON.stringify(errorBody(code, message, requestId))
+  return new Response(body, { status, headers: merged })
 }
