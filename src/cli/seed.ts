@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
-import { HeaderError, type RowError } from '../catalogue/dataset'
+import type { RowError } from '../catalogue/dataset'
 import { seedCatalogue, type SeedOptions, type SeedResult } from '../catalogue/seed'
-import { ConfigError, loadConfig } from '../config'
+import { loadConfig } from '../config'
 import { openMigratedDatabase } from '../db/open'
 import { createLogger } from '../shared/logger'
 import { createProgress, printSummary, type Progress } from './progress'
@@ -121,8 +121,7 @@ if (import.meta.main) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      const known = error instanceof HeaderError || error instanceof ConfigError
-      const message = known ? error.message : String((error as Error)?.stack ?? error)
+      const message = error instanceof Error ? error.message : String(error)
       process.stderr.write(`seed failed: ${message}\n`)
       process.exit(1)
     },

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { lockDataDir } from './data-dir-lock'
 import * as schema from './schema'
 
 /** The query builder both drivers share; code typed against it runs on either. */
@@ -72,10 +73,18 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
 }
 
 async function openPglite(dataDir: string, template?: Blob): Promise<DatabaseHandle> {
-  const dir = dataDir === 'memory://' ? dataDir : resolve(dataDir)
-  if (dir !== 'memory://') mkdirSync(dirname(dir), { recursive: true })
+  const inMemory = dataDir === 'memory://'
+  const dir = inMemory ? dataDir : resolve(dataDir)
+  if (!inMemory) mkdirSync(dirname(dir), { recursive: true })
+  const unlock = inMemory ? () => {} : lockDataDir(dir)
 
-  const pglite = await PGlite.create(dir, { extensions: { pg_trgm }, loadDataDir: template })
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm }, loadDataDir: template })
+  } catch (error) {
+    unlock()
+    throw error
+  }
   const db = drizzlePglite(pglite, { schema }) as unknown as Database
 
   return {
@@ -90,6 +99,7 @@ async function openPglite(dataDir: string, template?: Blob): Promise<DatabaseHan
     },
     async close() {
       await pglite.close()
+      unlock()
     },
   }
 }

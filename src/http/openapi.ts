@@ -27,6 +27,11 @@ export const apiTags = [
  */
 export function apiDocs() {
   return new Elysia({ name: 'api-docs' })
+    // The UI fetches the document by a relative URL, which breaks under a trailing slash.
+    .onRequest(({ request }) => {
+      const url = new URL(request.url)
+      if (url.pathname === '/swagger/') return Response.redirect(new URL('/swagger', url), 308)
+    })
     .get('/swagger/assets/:file', ({ params, set }) => {
       const type = assets[params.file]
       if (!type) {
