@@ -37,6 +37,7 @@ export function requestPipeline(config: Config, logger: Logger) {
   const production = config.env === 'production'
   const anyOrigin = config.corsOrigins.includes('*')
   const originAllowed = (origin: string) => anyOrigin || config.corsOrigins.includes(origin)
+  const accessLog = config.logLevel === 'debug' || config.logLevel === 'info'
 
   return new Elysia({ name: 'request-pipeline' })
     .onRequest(({ request, set }) => {
@@ -59,6 +60,8 @@ export function requestPipeline(config: Config, logger: Logger) {
     })
     .onTransform({ as: 'global' }, refuseProtoKeys)
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
+      if (!accessLog) return
+
       const state = requestState(request)
       const url = new URL(request.url)
       logger.info('request', {
