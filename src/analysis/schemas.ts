@@ -1,6 +1,5 @@
 import { t } from 'elysia'
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+import { integer, oneOf, timestamp, uuid } from '../http/types'
 
 const prose = (maxLength: number, description: string) => t.String({ maxLength, description })
 
@@ -8,8 +7,7 @@ const list = (description: string) =>
   t.Array(t.String({ maxLength: 500 }), { maxItems: 20, description })
 
 const sentiment = t.Object({
-  label: t.Union([t.Literal('positive'), t.Literal('neutral'), t.Literal('negative'),
-    t.Literal('mixed')], { description: 'Overall tone' }),
+  label: oneOf(['positive', 'neutral', 'negative', 'mixed'], { description: 'Overall tone' }),
   score: t.Number({
     minimum: -1, maximum: 1, description: 'From -1 (very negative) to 1 (very positive)',
   }),
@@ -32,7 +30,7 @@ export const CallAnalysis = t.Object({
     notes: prose(1000, 'How well the agent handled the call'),
   }),
   keyInsights: list('Facts worth remembering about the product or the customer'),
-  recommendedOutcome: t.Union(recommendedOutcomes.map((outcome) => t.Literal(outcome)), {
+  recommendedOutcome: oneOf(recommendedOutcomes, {
     description: 'refund, replace, reject, or needs_review when the call does not settle it',
   }),
 }, { description: 'Gemini\'s analysis of a return call' })
@@ -51,16 +49,12 @@ export const ReviewInsights = t.Object({
 
 export type ReviewInsights = typeof ReviewInsights.static
 
-export const ReturnIdParams = t.Object({
-  id: t.String({ pattern: uuidPattern, maxLength: 36, description: 'Return request id' }),
-})
+export const ReturnIdParams = t.Object({ id: uuid('Return request id') })
 
-export const ProductIdParams = t.Object({
-  id: t.String({ pattern: uuidPattern, maxLength: 36, description: 'Product id' }),
-})
+export const ProductIdParams = t.Object({ id: uuid('Product id') })
 
 export const ReviewInsightsQuery = t.Object({
-  refresh: t.Optional(t.Union([t.Literal('true'), t.Literal('false')], {
+  refresh: t.Optional(oneOf(['true', 'false'], {
     description: 'Admins only: ignore the cached insights and ask Gemini again',
   })),
 }, { additionalProperties: false })
@@ -68,7 +62,7 @@ export const ReviewInsightsQuery = t.Object({
 export const AnalysisQueued = t.Object({
   returnRequestId: t.String({ format: 'uuid' }),
   analysisStatus: t.Literal('pending'),
-  run: t.Integer({ minimum: 2, description: 'Which analysis of this request this is' }),
+  run: integer({ minimum: 2, description: 'Which analysis of this request this is' }),
 }, { description: 'The analysis is queued; the feed announces analysis.ready/failed' })
 
 export const ReviewInsightsView = t.Object({
@@ -76,8 +70,8 @@ export const ReviewInsightsView = t.Object({
   insights: ReviewInsights,
   model: t.String(),
   promptVersion: t.String(),
-  sampleSize: t.Integer({ minimum: 1, description: 'How many of the latest reviews were read' }),
-  generatedAt: t.String({ format: 'date-time' }),
+  sampleSize: integer({ minimum: 1, description: 'How many of the latest reviews were read' }),
+  generatedAt: timestamp('When Gemini answered'),
   cached: t.Boolean({ description: 'True when served from the cache' }),
 }, { description: 'Review insights of a product' })
 

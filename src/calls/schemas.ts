@@ -1,11 +1,8 @@
 import { t } from 'elysia'
 import { callStatuses } from '../db/schema'
-import { oneOf } from '../returns/literals'
+import { integer, noNul, oneOf, uuid } from '../http/types'
 import { reportableCallStatuses } from './status'
 import { TRANSCRIPT_LIMITS } from './transcript'
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-const noNul = '^[^\\u0000]*$'
 
 /** What a calling service may use as a call id; also checked on its answers. */
 export const CALL_SID_PATTERN = '^[A-Za-z0-9._:-]{1,128}$'
@@ -14,12 +11,10 @@ export const CallSidParams = t.Object({
   callSid: t.String({ pattern: CALL_SID_PATTERN, maxLength: 128, description: 'The call id' }),
 })
 
-export const ReturnIdParams = t.Object({
-  id: t.String({ pattern: uuidPattern, maxLength: 36, description: 'Return request id' }),
-})
+export const ReturnIdParams = t.Object({ id: uuid('Return request id') })
 
 export const TranscriptLineBody = t.Object({
-  type: t.Union([t.Literal('agent'), t.Literal('user')], { description: 'Who spoke' }),
+  type: oneOf(['agent', 'user'], { description: 'Who spoke' }),
   text: t.String({
     minLength: 1, maxLength: TRANSCRIPT_LIMITS.maxLineChars, pattern: noNul,
     description: `What was said, 1 to ${TRANSCRIPT_LIMITS.maxLineChars} characters`,
@@ -50,7 +45,7 @@ export const CallUpdateResult = t.Object({
     description: 'The call\'s status after the callback',
   }),
   changed: t.Boolean({ description: 'False when the callback changed nothing (a repeat)' }),
-  appendedLines: t.Integer({ minimum: 0, description: 'Transcript lines newly stored' }),
+  appendedLines: integer({ minimum: 0, description: 'Transcript lines newly stored' }),
 }, { description: 'What the callback did' })
 
 export type CallUpdateResult = typeof CallUpdateResult.static

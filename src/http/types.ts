@@ -25,3 +25,17 @@ export const uuid = (description: string) =>
 export const timestamp = (description: string) => t.String({ format: 'date-time', description })
 
 export const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
+
+/**
+ * Exactly one of the given strings, typed as their union; the error lists them. Use it in
+ * place of `t.UnionEnum`, which Elysia fills with its first value when an optional field is
+ * missing (a query without `sort`, a body without `role`), so absence could not be told apart.
+ */
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  options: { description?: string; error?: string } = {},
+) {
+  const error = options.error ?? `must be one of ${values.join(', ')}`
+  const literals = values.map((value) => t.Literal(value))
+  return t.Unsafe<T[number]>(t.Union(literals, { ...options, error }))
+}

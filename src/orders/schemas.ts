@@ -1,8 +1,7 @@
-import type { TLiteral, TUnion } from '@sinclair/typebox'
 import { t } from 'elysia'
 import { orderStatuses, paymentStatuses } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
-import { integer, nullable, timestamp, uuid } from '../http/types'
+import { integer, nullable, oneOf, timestamp, uuid } from '../http/types'
 
 /** Bounds of a checkout; the service checks the merged quantities against them too. */
 export const orderLimits = {
@@ -30,11 +29,6 @@ const instant = (description: string) =>
     description,
     error: 'must be an ISO 8601 date-time with a zone, e.g. 2025-01-31T00:00:00Z',
   })
-
-// Not `t.UnionEnum`: Elysia gives that a default (the first value), so a missing status
-// would silently become PENDING.
-const oneOf = <T extends string>(values: readonly T[], description: string) =>
-  t.Union(values.map((value) => t.Literal(value)), { description }) as TUnion<TLiteral<T>[]>
 
 export const OrderIdParams = t.Object({ id: uuid('The order\'s id') })
 
@@ -81,14 +75,14 @@ export const IdempotencyHeaders = t.Object({
 }, { additionalProperties: true })
 
 export const StatusBody = t.Object({
-  status: oneOf(orderStatuses, 'The status to move to'),
+  status: oneOf(orderStatuses, { description: 'The status to move to' }),
 }, { additionalProperties: false })
 
 export const OwnOrdersQuery = t.Object(pageQuery, { additionalProperties: false })
 
 export const AdminOrdersQuery = t.Object({
   ...pageQuery,
-  status: t.Optional(oneOf(orderStatuses, 'Only orders in this status')),
+  status: t.Optional(oneOf(orderStatuses, { description: 'Only orders in this status' })),
   from: t.Optional(instant('Placed at or after, e.g. 2025-01-31T00:00:00Z')),
   to: t.Optional(instant('Placed before, e.g. 2025-02-01T00:00:00+01:00')),
   userId: t.Optional(uuid('Only this customer\'s orders')),
@@ -111,8 +105,8 @@ export const OrderView = t.Object({
   id: t.String({ format: 'uuid' }),
   orderNumber: t.String({ description: 'Human-friendly, e.g. AE-20250101-7KQ2M9XH4D' }),
   userId: t.String({ format: 'uuid' }),
-  status: t.UnionEnum(orderStatuses),
-  paymentStatus: t.UnionEnum(paymentStatuses),
+  status: oneOf(orderStatuses),
+  paymentStatus: oneOf(paymentStatuses),
   paymentMethod: nullable(t.String()),
   shippingAddress: t.String(),
   city: t.String(),

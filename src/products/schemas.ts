@@ -1,7 +1,7 @@
 import { t } from 'elysia'
 import { productEditTypes } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
-import { integer, noNul, nullable, timestamp, uuid } from '../http/types'
+import { integer, noNul, nullable, oneOf, timestamp, uuid } from '../http/types'
 import { ReviewView } from '../reviews/schemas'
 
 /** The most a product may cost, so a price always fits numeric(12,2) with room to spare. */
@@ -92,7 +92,7 @@ export const ProductListQuery = t.Object({
   category: t.Optional(text(1, 100, 'Only this category (exact match)')),
   search: t.Optional(text(0, 200, 'Case-insensitive text in name or description; an all-digit '
     + 'term also matches the dataset\'s product id')),
-  sort: t.Optional(t.UnionEnum(productSorts, { description: 'Order; newest by default' })),
+  sort: t.Optional(oneOf(productSorts, { description: 'Order; newest by default' })),
   minPrice: t.Optional(decimal('Lowest price, e.g. 10 or 9.99')),
   maxPrice: t.Optional(decimal('Highest price, e.g. 100 or 99.99')),
   sellerId: t.Optional(uuid('Only this seller\'s products')),
@@ -152,7 +152,7 @@ export const ProductPage = pageOf(ProductView)
 export const HistoryEntry = t.Object({
   id: t.String({ format: 'uuid' }),
   productId: t.String({ format: 'uuid' }),
-  editType: t.UnionEnum(productEditTypes),
+  editType: oneOf(productEditTypes),
   fieldChanged: t.String(),
   oldValue: nullable(t.String()),
   newValue: nullable(t.String()),

@@ -1,25 +1,13 @@
 import { t } from 'elysia'
 import { callStatuses, returnStatuses } from '../db/schema'
 import { pageOf, pageQuery } from '../http/pagination'
-import { oneOf } from './literals'
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-// PostgreSQL text cannot hold NUL bytes; refusing them here keeps them from becoming a 500.
-const noNul = '^[^\\u0000]*$'
+import { integer, noNul, nullable, oneOf, timestamp, uuid } from '../http/types'
 
 /** The largest refund accepted, so it always fits numeric(12,2). */
 export const MAX_REFUND = 9_999_999_999.99
 
-const uuid = (description: string) =>
-  t.String({ pattern: uuidPattern, maxLength: 36, description })
-
 const text = (minLength: number, maxLength: number, description: string) =>
   t.String({ minLength, maxLength, pattern: noNul, description })
-
-const timestamp = (description: string) => t.String({ format: 'date-time', description })
-
-const nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) =>
-  t.Union([schema, t.Null()])
 
 export const OrderIdParams = t.Object({ id: uuid('Order id') })
 export const ReturnIdParams = t.Object({ id: uuid('Return request id') })
@@ -52,7 +40,7 @@ export const DecisionBody = t.Object({
 export type DecisionInput = typeof DecisionBody.static
 
 export const TranscriptLineView = t.Object({
-  type: t.Union([t.Literal('agent'), t.Literal('user')]),
+  type: oneOf(['agent', 'user']),
   text: t.String(),
   timestamp: t.String(),
 })
@@ -102,23 +90,21 @@ export type ReturnRequestView = typeof ReturnRequestView.static
 /** Lists leave the transcript out (it can be long) and say how many lines it has. */
 export const ReturnRequestListItem = t.Object({
   ...commonFields,
-  transcriptLines: t.Integer({ minimum: 0 }),
+  transcriptLines: integer({ minimum: 0 }),
 }, { description: 'A return request in a list' })
 
 export type ReturnRequestListItem = typeof ReturnRequestListItem.static
 
 export const ReturnPage = pageOf(ReturnRequestListItem)
 
-export const MyReturnsQuery = t.Object({ ...pageQuery })
+export const MyReturnsQuery = t.Object(pageQuery, { additionalProperties: false })
 
 export const AdminReturnsQuery = t.Object({
   ...pageQuery,
   status: t.Optional(oneOf(returnStatuses)),
-  isCalled: t.Optional(oneOf(callStatuses, {
-    description: 'Call status',
-  })),
+  isCalled: t.Optional(oneOf(callStatuses, { description: 'Call status' })),
   from: t.Optional(timestamp('Created at or after (ISO 8601)')),
   to: t.Optional(timestamp('Created before (ISO 8601)')),
-})
+}, { additionalProperties: false })
 
 export type AdminReturnsFilter = typeof AdminReturnsQuery.static

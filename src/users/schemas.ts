@@ -1,6 +1,6 @@
 import { t } from 'elysia'
 import { errorResponsesOf } from '../http/error-body'
-import { noNul } from '../http/types'
+import { noNul, oneOf } from '../http/types'
 import { userRoles } from '../db/schema'
 import { limits, selfServiceRoles } from './identity'
 
@@ -35,9 +35,8 @@ export const RegisterBody = t.Object({
   password,
   phone: t.Optional(phone),
   email: t.Optional(email),
-  role: t.Optional(t.UnionEnum(selfServiceRoles, {
+  role: t.Optional(oneOf(selfServiceRoles, {
     description: 'customer (default) or seller; admins are created by `bun run admin:create`',
-    error: `must be one of ${selfServiceRoles.join(', ')}`,
   })),
 }, { additionalProperties: false, description: 'At least one of phone and email' })
 
@@ -52,7 +51,7 @@ export const User = t.Object({
   name: t.String(),
   email: t.Nullable(t.String()),
   phone: t.Nullable(t.String({ description: 'E.164' })),
-  role: t.UnionEnum(userRoles),
+  role: oneOf(userRoles),
   createdAt: t.String({ format: 'date-time' }),
 }, { description: 'An account; the password hash is never included' })
 
