@@ -1,17 +1,12 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
-import { ErrorResponse } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { requestAnalysisRerun } from './rerun'
 import { reviewInsightsService } from './review-insights'
 import {
   AnalysisQueued, ProductIdParams, ReturnIdParams, ReviewInsightsQuery, ReviewInsightsView,
 } from './schemas'
-
-/** Error statuses a route may answer, each with the one error body. */
-const errors = <const S extends number>(...statuses: S[]) =>
-  Object.fromEntries([...statuses, 500].map((status) => [status, ErrorResponse])) as
-    Record<S | 500, typeof ErrorResponse>
 
 /** Gemini-backed routes: re-running a call's analysis and a product's review insights. */
 export function analysisRoutes(deps: AppDeps, auth: AuthPlugin) {
@@ -24,7 +19,7 @@ export function analysisRoutes(deps: AppDeps, auth: AuthPlugin) {
       status(202, await requestAnalysisRerun(db, params.id, deps.config.queue.maxAttempts)), {
       auth: 'admin',
       params: ReturnIdParams,
-      response: { 202: AnalysisQueued, ...errors(400, 401, 403, 404, 409) },
+      response: { 202: AnalysisQueued, ...errorResponsesOf(400, 401, 403, 404, 409) },
       detail: {
         tags: ['Returns'],
         summary: 'Re-run the Gemini analysis of a call (admin)',
@@ -38,7 +33,7 @@ export function analysisRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: 'seller',
       params: ProductIdParams,
       query: ReviewInsightsQuery,
-      response: { 200: ReviewInsightsView, ...errors(400, 401, 403, 404, 409, 503) },
+      response: { 200: ReviewInsightsView, ...errorResponsesOf(400, 401, 403, 404, 409, 503) },
       detail: {
         tags: ['Products'],
         summary: 'Gemini insights over the latest reviews (the product\'s seller or an admin)',

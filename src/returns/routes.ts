@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
-import { errorResponses } from '../http/error-body'
+import { errorResponsesOf } from '../http/error-body'
 import { toPageRequest } from '../http/pagination'
 import { createReturnRequest } from './create'
 import { decideReturnRequest } from './decision'
@@ -10,15 +10,8 @@ import {
   AdminReturnsQuery, CreateReturnBody, DecisionBody, MyReturnsQuery, OrderIdParams,
   ReturnIdParams, ReturnPage, ReturnRequestView,
 } from './schemas'
-import { refuseUnknownFields } from './strict-body'
 
 const tags = ['Returns']
-const { 400: badRequest, 401: unauthenticated, 403: forbidden, 404: notFound } = errorResponses
-const { 409: conflict, 413: tooLarge, 415: unsupported, 500: internal } = errorResponses
-const writeErrors = {
-  400: badRequest, 401: unauthenticated, 404: notFound, 413: tooLarge, 415: unsupported,
-  500: internal,
-}
 
 /**
  * Return requests: customers open them for delivered orders (which queues the outbound
@@ -35,8 +28,8 @@ export function returnsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: true,
       params: OrderIdParams,
       body: CreateReturnBody,
-      transform: refuseUnknownFields(CreateReturnBody),
-      response: { 201: ReturnRequestView, ...writeErrors, 409: conflict },
+      parse: 'json',
+      response: { 201: ReturnRequestView, ...errorResponsesOf(400, 401, 404, 409, 413, 415) },
       detail: {
         tags,
         summary: 'Open a return request for a product of a delivered order (queues the call)',
@@ -46,26 +39,21 @@ export function returnsRoutes(deps: AppDeps, auth: AuthPlugin) {
       listMyReturnRequests(deps, user.id, toPageRequest(query)), {
       auth: true,
       query: MyReturnsQuery,
-      response: { 200: ReturnPage, 400: badRequest, 401: unauthenticated, 500: internal },
+      response: { 200: ReturnPage, ...errorResponsesOf(400, 401) },
       detail: { tags, summary: 'My return requests, newest first' },
     })
     .get('/api/orders/returns', ({ query }) =>
       listReturnRequests(deps, query, toPageRequest(query)), {
       auth: 'admin',
       query: AdminReturnsQuery,
-      response: {
-        200: ReturnPage, 400: badRequest, 401: unauthenticated, 403: forbidden, 500: internal,
-      },
+      response: { 200: ReturnPage, ...errorResponsesOf(400, 401, 403) },
       detail: { tags, summary: 'All return requests (admin), filtered by status, call, date' },
     })
     .get('/api/orders/returns/:id', ({ params, user }) =>
       getReturnRequest(deps, params.id, user), {
       auth: true,
       params: ReturnIdParams,
-      response: {
-        200: ReturnRequestView, 400: badRequest, 401: unauthenticated, 404: notFound,
-        500: internal,
-      },
+      response: { 200: ReturnRequestView, ...errorResponsesOf(400, 401, 404) },
       detail: { tags, summary: 'One return request with its call transcript (owner or admin)' },
     })
     .put('/api/orders/returns/:id', async ({ params, body, user }) => {
@@ -75,8 +63,11 @@ export function returnsRoutes(deps: AppDeps, auth: AuthPlugin) {
       auth: 'admin',
       params: ReturnIdParams,
       body: DecisionBody,
-      transform: refuseUnknownFields(DecisionBody),
-      response: { 200: ReturnRequestView, ...writeErrors, 403: forbidden, 409: conflict },
+      parse: 'json',
+      response: {
+        200: ReturnRequestView,
+        ...errorResponsesOf(400, 401, 403, 404, 409, 413, 415),
+      },
       detail: {
         tags,
         summary: 'Decide on a return request (admin): approve, reject, process, complete',
