@@ -20,16 +20,32 @@ const phoneShape = /^\+[0-9][0-9 ().-]*$/
 const emailShape = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/
 const controlCharacters = /[\u0000-\u001f\u007f]/
 
-/** E.164 (`+14155550123`) from `+1 (415) 555-0123` and the like; 400 naming `field` if not. */
+/**
+ * E.164 (`+14155550123`) from `+1 (415) 555-0123` and the like, for numbers being stored:
+ * 400 naming `field` unless libphonenumber deems the number valid.
+ */
 export function normalisePhone(raw: string, field = 'phone'): string {
+  const parsed = parsePhoneNumberFromString(internationalShape(raw, field))
+  if (!parsed?.isValid()) throw invalid(field, 'is not a valid phone number')
+  return parsed.number
+}
+
+/**
+ * The stored form of a number typed to log in: E.164 where libphonenumber can parse it,
+ * otherwise `+` and the digits. No validity check: accounts from the older system hold
+ * numbers libphonenumber calls invalid (such as +1 555-01xx), and they must still log in.
+ */
+export function phoneLookupKey(raw: string, field = 'phone'): string {
+  const trimmed = internationalShape(raw, field)
+  return parsePhoneNumberFromString(trimmed)?.number ?? `+${trimmed.replace(/\D/g, '')}`
+}
+
+function internationalShape(raw: string, field: string): string {
   const trimmed = raw.trim()
   if (trimmed.length > limits.phone.max || !phoneShape.test(trimmed)) {
     throw invalid(field, 'must be in international format, e.g. +14155550123')
   }
-
-  const parsed = parsePhoneNumberFromString(trimmed)
-  if (!parsed?.isValid()) throw invalid(field, 'is not a valid phone number')
-  return parsed.number
+  return trimmed
 }
 
 /** Lower-cased and checked; 400 naming `field` when it is not an address. */

@@ -4,7 +4,9 @@ import { violatedUniqueConstraint } from '../db/errors'
 import { users, type UserRole, type UserRow } from '../db/schema'
 import { AppError, conflict, invalid } from '../shared/errors'
 import type { SelfServiceRole } from './identity'
-import { checkName, checkPassword, normaliseEmail, normalisePhone } from './identity'
+import {
+  checkName, checkPassword, normaliseEmail, normalisePhone, phoneLookupKey,
+} from './identity'
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords'
 
 /** An account as the API shows it: never the password hash. */
@@ -84,7 +86,7 @@ export function parseCredentials(body: {
   }
 
   const identity = body.phone !== undefined
-    ? { phone: normalisePhone(body.phone) }
+    ? { phone: phoneLookupKey(body.phone) }
     : { email: normaliseEmail(body.email!) }
   return { identity, password: body.password }
 }

@@ -86,6 +86,39 @@ describe('POST /api/users/login: legacy bcrypt hashes', () => {
   })
 })
 
+describe('POST /api/users/login: numbers stored by the older system', () => {
+  // +1 555-01xx numbers are fictional: libphonenumber calls them invalid, registration refuses
+  // them, yet the older system stored them and their owners must be able to log in.
+  const storedPhone = '+15550100002'
+  const password = 'legacy-pass-123'
+
+  test('regression: logging in by a number libphonenumber calls invalid was a 400', async () => {
+    const passwordHash = await Bun.password.hash(password, { algorithm: 'bcrypt', cost: 4 })
+    // On a shared PostgreSQL the row may remain from an earlier run: take it over.
+    const [row] = await ctx.database.db.insert(users)
+      .values({ name: 'Imported', phone: storedPhone, passwordHash })
+      .onConflictDoUpdate({ target: users.phone, set: { passwordHash } })
+      .returning()
+
+    for (const typed of [storedPhone, '+1 (555) 010-0002']) {
+      const res = await login({ phone: typed, password })
+      expect(`${typed}: ${res.status}`).toBe(`${typed}: 200`)
+      expect(res.body.user).toMatchObject({ id: row!.id, phone: storedPhone })
+    }
+    expect((await login({ phone: storedPhone, password: 'not-the-password' })).status).toBe(401)
+  })
+
+  test('registration still refuses such a number', async () => {
+    const res = await call(ctx, 'POST', '/api/users/register', {
+      body: { name: 'New', phone: '+15550100003', password },
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.error.details[0]).toMatchObject({
+      field: 'phone', message: 'is not a valid phone number',
+    })
+  })
+})
+
 describe('POST /api/users/login: failures', () => {
   test('unknown account and wrong password get the same 401', async () => {
     const account = await createAccount(ctx)
