@@ -49,7 +49,20 @@ export function describePosition(at: SourcePosition): string {
   return `${at.file}${line}${table}`
 }
 
+const interrupted = () => new AppError('UNAVAILABLE', 'Interrupted')
+
 /** Stops the work when the operator interrupts (Ctrl-C); the command exits with 130. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AppError('UNAVAILABLE', 'Interrupted')
+  if (signal?.aborted) throw interrupted()
+}
+
+/** Waits for `work`, but gives up as soon as the operator interrupts. */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work
+  throwIfAborted(signal)
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(interrupted())
+    signal.addEventListener('abort', abort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
 }

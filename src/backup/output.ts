@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, stat, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { createGzip } from 'node:zlib'
 
 /**
@@ -42,7 +42,10 @@ export async function openBackupOutput(
     : undefined
   const head: Writable = gzip ?? sink
   const failures = watchFailures(gzip ? [gzip, sink] : [sink])
-  if (gzip) gzip.pipe(sink)
+  // Fail before any work when the file cannot be created (no such directory, no permission).
+  if (!stdout) await failures.until(sink, 'open')
+  if (gzip && stdout) forward(gzip, sink)
+  else if (gzip) gzip.pipe(sink)
 
   let written = 0
   return {
@@ -56,14 +59,21 @@ export async function openBackupOutput(
 
     async finish() {
       failures.throwIfFailed()
-      const done = failures.until(sink, stdout ? 'finish' : 'close')
-      if (gzip) gzip.end()
-      else if (!stdout) sink.end()
-      else await new Promise<void>((resolve) => process.stdout.write('', () => resolve()))
-      if (gzip || !stdout) await done
-      failures.throwIfFailed()
+      if (stdout) {
+        if (gzip) {
+          const ended = failures.until(gzip, 'end')
+          gzip.end()
+          await ended
+        }
+        await new Promise<void>((resolve) => process.stdout.write('', () => resolve()))
+        failures.throwIfFailed()
+        return { bytes: gzip ? gzip.bytesWritten : written }
+      }
 
-      if (stdout) return { bytes: gzip ? gzip.bytesWritten : written }
+      const closed = failures.until(sink, 'close')
+      head.end()
+      await closed
+      failures.throwIfFailed()
       await rename(partial, path)
       return { bytes: (await stat(path)).size }
     },
@@ -77,6 +87,17 @@ export async function openBackupOutput(
       }
     },
   }
+}
+
+/**
+ * Like pipe, but never ends the destination: standard output stays open after the backup
+ * (pipe would end it, and waiting for it to finish would wait forever).
+ */
+function forward(from: Readable, to: Writable): void {
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) from.pause()
+  })
+  to.on('drain', () => from.resume())
 }
 
 /** Remembers the first error of any stream in the chain and wakes whoever waits on one. */

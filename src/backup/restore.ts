@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../db/client'
 import { AppError } from '../shared/errors'
 import { createRowEncoder, type RowEncoder } from './copy-text'
-import { restoreError, throwIfAborted, withTable } from './errors'
+import { restoreError, throwIfAborted, unlessAborted, withTable } from './errors'
 import { parseFooter, planFromHeader, type BackupFooter, type PlannedTable } from './format'
 import type { BackupInput } from './input'
 import { importLegacy } from './legacy/import'
@@ -85,6 +85,7 @@ async function prepareNdjson(input: BackupInput): Promise<PreparedRestore> {
           await session.clear(backupTables)
           await loader.load(rest, batches)
           loader.verify(reader.digest())
+          throwIfAborted(options.signal)
           if (!options.dryRun) await session.resetSequences(backupTables)
           return { format: 'ndjson' as const, rows: loader.rows, committed: !options.dryRun }
         })
@@ -256,7 +257,7 @@ class NdjsonLoader {
     const section = this.section
     if (!section) return
 
-    const loaded = await section.sink.end()
+    const loaded = await unlessAborted(section.sink.end(), this.options.signal)
     const name = section.planned.table.name
     if (loaded !== section.lines.size) {
       throw restoreError({ file: this.file, table: name, lines: section.lines.rangeOf() },

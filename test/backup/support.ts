@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -168,15 +168,42 @@ export async function restoreFrom(
   return prepared.run(database, { dryRun: false, ...options })
 }
 
-/** Spawns one of the commands with the given environment; collects its output. */
+const root = join(import.meta.dir, '../..')
+
+function commandLine(script: 'backup' | 'restore', args: string[]): string[] {
+  return ['bun', join(root, `src/cli/${script}.ts`), ...args]
+}
+
+/** Starts one of the commands with the given environment; stdout and stderr are piped. */
+export function spawnCli(
+  script: 'backup' | 'restore',
+  args: string[],
+  env: Record<string, string>,
+) {
+  return Bun.spawn(commandLine(script, args), {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+}
+
+/**
+ * Runs one of the commands to its end and collects its output. `wrap` turns the command line
+ * into another (to run it under a shell with limits).
+ */
 export async function runCli(
   script: 'backup' | 'restore',
   args: string[],
   env: Record<string, string>,
-  stdin?: Blob | ReadableStream | 'ignore',
+  stdin?: ReadableStream,
+  cwd = root,
+  wrap: (command: string[]) => string[] = (command) => command,
 ) {
-  const child = Bun.spawn(['bun', `src/cli/${script}.ts`, ...args], {
-    cwd: join(import.meta.dir, '../..'),
+  await mkdir(cwd, { recursive: true })
+  const child = Bun.spawn(wrap(commandLine(script, args)), {
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdin: stdin ?? 'ignore',
     stdout: 'pipe',

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../../db/client'
 import { AppError } from '../../shared/errors'
 import { createRowEncoder, type RowEncoder } from '../copy-text'
-import { restoreError, throwIfAborted } from '../errors'
+import { restoreError, throwIfAborted, unlessAborted } from '../errors'
 import { MAX_LINE_BYTES } from '../format'
 import type { BackupInput } from '../input'
 import { LineMap } from '../line-map'
@@ -67,6 +67,7 @@ export async function importLegacy(
     loader.checkCounts(assembler.metadata)
     await session.run(linkReviewersToAccounts)
     await session.run(recomputeRatingStatistics)
+    throwIfAborted(options.signal)
     if (!options.dryRun) await session.resetSequences(backupTables)
 
     const ignored = [...assembler.skippedTables].map((name) => `data.${name}`)
@@ -219,7 +220,7 @@ class LegacyLoader {
 
   private async close(): Promise<void> {
     const section = this.section!
-    const loaded = await section.sink.end()
+    const loaded = await unlessAborted(section.sink.end(), this.options.signal)
     this.rows[section.mapping.table.name] = loaded
     this.section = undefined
     this.options.hooks?.onTableDone?.(section.mapping.table.name, loaded)
