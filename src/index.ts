@@ -14,7 +14,9 @@ async function main() {
   const app = createApp({ config, database, logger }).listen({
     hostname: config.host,
     port: config.port,
-    maxRequestBodySize: config.bodyLimitBytes,
+    // A hard cap above the limit, so a body with a known length over the limit gets the
+    // structured 413 of the pipeline rather than Bun's bare one.
+    maxRequestBodySize: config.bodyLimitBytes * 2,
   })
   const worker = startBackgroundWork({ config, database, logger })
   logger.info('server.listening', {

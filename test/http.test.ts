@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { connect } from 'node:net'
 import { call, createAccount, createTestContext, signToken } from './support/harness'
 import { useTestContext } from './support/suite'
 
@@ -105,6 +106,69 @@ describe('Swagger UI', () => {
     async () => {
     const res = await call(ctx, 'GET', '/swagger/')
     expect(res.status).toBe(308)
-    expect(res.headers.get('location')).toBe('http://localhost/swagger')
+    expect(res.headers.get('location')).toBe('/swagger')
+  })
+})
+
+describe('JSON bodies', () => {
+  const post = (rawBody: string) => call(ctx, 'POST', '/api/users/login', {
+    rawBody, headers: { 'content-type': 'application/json' },
+  })
+
+  test('regression: a deeply nested body is a fast 400, not a 500 that stalls the server', async () => {
+    const deep = '{"a":'.repeat(170_000) + '1' + '}'.repeat(170_000)
+    const started = performance.now()
+    const res = await post(deep)
+    expect(res.status).toBe(400)
+    expect(res.body.error.details[0].message).toContain('nested deeper')
+    expect(performance.now() - started).toBeLessThan(2000)
+
+    const arrays = await post('['.repeat(30_000) + ']'.repeat(30_000))
+    expect(arrays.status).toBe(400)
+  })
+
+  test('unpaired surrogates and control characters are refused naming the field', async () => {
+    const surrogate = await post('{"email":"a\\ud800@example.com","password":"x"}')
+    expect(surrogate.status).toBe(400)
+    expect(surrogate.body.error.details[0].field).toBe('email')
+
+    const control = await post('{"email":"a@example.com","password":"x\\u001b[31m"}')
+    expect(control.status).toBe(400)
+    expect(control.body.error.details[0]).toEqual({
+      field: 'password', message: 'contains a control character',
+    })
+  })
+
+  test('a body over the limit sent without a length is refused with 413', async () => {
+    const big = JSON.stringify({ email: 'x'.repeat(ctx.config.bodyLimitBytes) })
+    const res = await ctx.app.handle(new Request('http://localhost/api/users/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+    }))
+    expect(res.status).toBe(413)
+  })
+})
+
+describe('over real HTTP', () => {
+  test('regression: a malformed Host header gets a JSON answer, not a stack trace', async () => {
+    const server = ctx.app.listen({ port: 0, hostname: '127.0.0.1' })
+    try {
+      const port = server.server!.port!
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = ''
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write('GET /health HTTP/1.1\r\nHost: a:b:c\r\nConnection: close\r\n\r\n')
+        })
+        socket.on('data', (chunk) => { text += chunk.toString() })
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+      expect(answer).not.toContain('at ')
+      expect(answer).not.toContain('/work/')
+      expect(answer.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 (200|400|404)/)
+    } finally {
+      await ctx.app.stop(true)
+    }
   })
 })

@@ -1,27 +1,18 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from '../app-deps'
 import type { AuthPlugin } from '../http/auth'
-import { errorResponses } from '../http/error-body'
-import { refuseUnknownFields } from '../returns/strict-body'
-import { AppError } from '../shared/errors'
+import { errorResponsesOf } from '../http/error-body'
+import { rawBodyOf } from '../http/json-body'
+import { pathOf } from '../http/request-context'
 import { authUserLoader } from '../users/auth-user'
 import { callbackAuthenticator, type CallbackCredentials } from './callback-auth'
 import { CallSidParams, CallUpdateBody, CallUpdateResult, ReturnIdParams } from './schemas'
 import { applyCallUpdate } from './updates'
 
 const tags = ['Calls']
-const { 400: badRequest, 401: unauthenticated, 403: forbidden, 404: notFound } = errorResponses
-const { 413: tooLarge, 415: unsupported, 500: internal } = errorResponses
-const responses = {
-  200: CallUpdateResult, 400: badRequest, 401: unauthenticated, 403: forbidden, 404: notFound,
-  413: tooLarge, 415: unsupported, 500: internal,
-}
-
-/** The body as received, kept for the HMAC check; `malformed` when it is not JSON. */
-type RawBody = { text: string; malformed: boolean }
 
 /**
- * Callbacks of the calling service. Both routes authenticate before looking at the body
+ * Callbacks of the calling service. Both routes authenticate before validating the body
  * (the shared secret as a bearer token, an HMAC signature, or an admin token), then apply
  * the update through the same service the simulator uses.
  */
@@ -30,36 +21,21 @@ export function callsRoutes(deps: AppDeps, auth: AuthPlugin) {
     deps.config.calling.webhookSecret,
     authUserLoader(deps.database.db),
   )
-  const rawBodies = new WeakMap<Request, RawBody>()
-
-  // Read the body ourselves: the signature covers its exact bytes. A body that is not JSON
-  // is only refused after authentication, so strangers learn nothing from the answer.
-  const parse = async ({ request }: { request: Request }) => {
-    const text = await request.text()
-    try {
-      const body: unknown = JSON.parse(text)
-      rawBodies.set(request, { text, malformed: false })
-      return body
-    } catch {
-      rawBodies.set(request, { text, malformed: true })
-      return {}
-    }
-  }
 
   const authenticate = async (
     { request, headers, jwt }: { request: Request } & Pick<CallbackCredentials, 'headers' | 'jwt'>,
   ) => {
-    const raw = rawBodies.get(request) ?? { text: '', malformed: true }
-    const path = new URL(request.url).pathname
-    await authenticateCallback({ headers, jwt, path, rawBody: raw.text })
-    if (raw.malformed) throw new AppError('MALFORMED_REQUEST', 'The request body is not valid JSON')
+    // The signature covers the exact bytes received, which the app's JSON parser keeps.
+    const rawBody = rawBodyOf(request) ?? ''
+    await authenticateCallback({ headers, jwt, path: pathOf(request), rawBody })
   }
 
+  // Authentication runs as a transform: before the body is validated against the schema.
   const hooks = {
-    parse,
-    transform: [authenticate, refuseUnknownFields(CallUpdateBody)],
+    parse: 'json' as const,
+    transform: authenticate,
     body: CallUpdateBody,
-    response: responses,
+    response: { 200: CallUpdateResult, ...errorResponsesOf(400, 401, 403, 404, 413, 415) },
   }
 
   return new Elysia({ name: 'calls-routes' })

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger'
 import type { ErrorCode, ErrorDetail } from '../shared/errors'
 import { AppError, errorStatus } from '../shared/errors'
 import { errorBody } from './error-body'
-import { requestState } from './request-context'
+import { pathOf, requestState } from './request-context'
 
 interface Rendered {
   code: ErrorCode
@@ -28,7 +28,7 @@ export function errorHandler(logger: Logger) {
       logger.error('request.failed', {
         requestId: state.id,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: pathOf(request),
         err: error instanceof Error ? error : String(error),
       })
     }
@@ -40,6 +40,10 @@ export function errorHandler(logger: Logger) {
 }
 
 function render(code: string | number, error: unknown): Rendered {
+  // Elysia wraps whatever a parser throws in a ParseError; ours throws AppErrors with a reason.
+  const cause = code === 'PARSE' ? (error as { cause?: unknown }).cause : undefined
+  if (cause instanceof AppError) return render('APP', cause)
+
   if (error instanceof AppError) {
     const { code: appCode, message, details, headers } = error
     return { code: appCode, message, details, headers }

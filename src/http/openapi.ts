@@ -1,7 +1,9 @@
 import { resolve } from 'node:path'
 import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
+import { AppError } from '../shared/errors'
 import { registerFastFormats } from './formats'
+import { pathOf } from './request-context'
 
 registerFastFormats()
 
@@ -29,15 +31,12 @@ export function apiDocs() {
   return new Elysia({ name: 'api-docs' })
     // The UI fetches the document by a relative URL, which breaks under a trailing slash.
     .onRequest(({ request }) => {
-      const url = new URL(request.url)
-      if (url.pathname === '/swagger/') return Response.redirect(new URL('/swagger', url), 308)
+      if (pathOf(request) !== '/swagger/') return
+      return new Response(null, { status: 308, headers: { location: '/swagger' } })
     })
     .get('/swagger/assets/:file', ({ params, set }) => {
       const type = assets[params.file]
-      if (!type) {
-        set.status = 404
-        return 'Not found'
-      }
+      if (!type) throw new AppError('NOT_FOUND', 'No such asset')
       set.headers['content-type'] = type
       set.headers['cache-control'] = 'public, max-age=86400'
       return Bun.file(resolve(swaggerDist, params.file))

@@ -3,8 +3,8 @@ import type { Config } from '../config'
 import type { Logger } from '../shared/logger'
 import { errorStatus } from '../shared/errors'
 import { errorBody } from './error-body'
-import { refuseProtoKeys } from './proto-keys'
-import { beginRequest, requestState } from './request-context'
+import { parseJsonBody } from './json-body'
+import { beginRequest, pathOf, requestState } from './request-context'
 
 const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -30,8 +30,8 @@ const allowedHeaders = 'Authorization, Content-Type, Idempotency-Key, X-Request-
 
 /**
  * Cross-cutting request handling: request ids, access logs, security headers, CORS,
- * refusing bodies that are too large or not JSON before any route parses them, and refusing
- * `__proto__` keys once they are parsed.
+ * refusing bodies that are too large or not JSON before any route parses them, and parsing
+ * JSON bodies with the checks of ./json-body.
  */
 export function requestPipeline(config: Config, logger: Logger) {
   const production = config.env === 'production'
@@ -58,16 +58,18 @@ export function requestPipeline(config: Config, logger: Logger) {
       }
       return refuseUnacceptableBody(request, config.bodyLimitBytes, state.id, set.headers)
     })
-    .onTransform({ as: 'global' }, refuseProtoKeys)
+    .onParse({ as: 'global' }, ({ request, contentType }) => {
+      if (!/^application\/json/i.test(contentType)) return undefined
+      return parseJsonBody(request, config.bodyLimitBytes)
+    })
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
       if (!accessLog) return
 
       const state = requestState(request)
-      const url = new URL(request.url)
       logger.info('request', {
         requestId: state.id,
         method: request.method,
-        path: url.pathname,
+        path: pathOf(request),
         status: typeof set.status === 'number' ? set.status : 200,
         durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
       })

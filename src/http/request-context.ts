@@ -21,3 +21,15 @@ export function beginRequest(request: Request): RequestState {
 export function requestState(request: Request): RequestState {
   return states.get(request) ?? beginRequest(request)
 }
+
+/**
+ * The path of a request without `new URL()`, which throws on a malformed Host header (Bun
+ * builds request.url from it) and would turn any request into a 500.
+ */
+export function pathOf(request: Request): string {
+  const url = request.url
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start === -1) return '/'
+  const end = url.indexOf('?', start)
+  return end === -1 ? url.slice(start) : url.slice(start, end)
+}

@@ -37,7 +37,9 @@ export function startJobWorker(
 ): JobWorker {
   const workerId = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`
   const concurrency = options.concurrency ?? 4
-  const leaseMs = options.leaseMs ?? 5 * 60_000
+  // Longer than any handler may run (the calling service and Gemini requests time out sooner),
+  // short enough that a crashed worker's calls are placed again within a minute.
+  const leaseMs = options.leaseMs ?? 60_000
   const kinds = Object.keys(handlers)
   const log = deps.logger.child({ worker: workerId })
   const db = deps.database.db

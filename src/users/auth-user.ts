@@ -6,7 +6,7 @@ import type { AuthUser } from '../http/auth'
 /** Loads the account behind a token; undefined when it no longer exists. */
 export function authUserLoader(db: Database) {
   return async (id: string): Promise<AuthUser | undefined> => {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined
 
     const [user] = await db
       .select({

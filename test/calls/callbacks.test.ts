@@ -123,11 +123,13 @@ describe('callback authentication', () => {
     expect((await returnRow(ctx, placed.id)).isCalled).toBe('initiated')
   })
 
-  test('authentication comes before the body: a stranger\'s malformed body is 401', async () => {
+  test('a malformed body is refused as such, before anything else, and changes nothing', async () => {
     const placed = await placedCall(ctx, customer)
     const headers = { 'content-type': 'application/json' }
     const stranger = await call(ctx, 'PUT', bySid(placed.callSid), { rawBody: '{nope', headers })
-    expect(stranger.status).toBe(401)
+    expect(stranger.status).toBe(400)
+    expect(stranger.body.error.code).toBe('MALFORMED_REQUEST')
+    expect((await returnRow(ctx, placed.id)).isCalled).toBe('initiated')
 
     const known = await call(ctx, 'PUT', bySid(placed.callSid), {
       rawBody: '{nope', headers: { ...headers, ...bearer },

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { users } from '../../src/db/schema'
-import { call, createAccount, signToken } from '../support/harness'
+import { SignJWT } from 'jose'
+import { call, createAccount, signToken, TEST_JWT_SECRET } from '../support/harness'
 import { useTestContext } from '../support/suite'
 
 const ctx = useTestContext()
@@ -75,6 +76,17 @@ describe('GET /api/users/me', () => {
   test('a token whose subject is not an id: 401, not 500', async () => {
     const res = await me(await signToken("1' or '1'='1"))
     expect(res.status).toBe(401)
+
+    const dashes = await me(await signToken('-'.repeat(36)))
+    expect(dashes.status).toBe(401)
+  })
+
+  test('regression: a correctly signed token without an expiry is refused', async () => {
+    const account = await createAccount(ctx)
+    const forever = await new SignJWT({ sub: account.id })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET))
+    expect((await me(forever)).status).toBe(401)
   })
 
   test('the role shown is the current one, not the one in the token', async () => {
