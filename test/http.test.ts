@@ -172,3 +172,14 @@ describe('over real HTTP', () => {
     }
   })
 })
+
+describe('query strings', () => {
+  test('regression: a repeated parameter is refused naming it, instead of the last one winning', async () => {
+    const res = await call(ctx, 'GET', '/api/products?sort=price_asc&sort=price_desc')
+    expect(res.status).toBe(400)
+    expect(res.body.error.details).toEqual([{ field: 'sort', message: 'is given more than once' }])
+
+    const single = await call(ctx, 'GET', '/api/products?sort=price_asc&page=1')
+    expect(single.status).toBe(200)
+  })
+})

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import type { Config } from '../config'
 import type { Logger } from '../shared/logger'
-import { errorStatus } from '../shared/errors'
+import { errorStatus, type ErrorDetail } from '../shared/errors'
 import { errorBody } from './error-body'
 import { parseJsonBody } from './json-body'
 import { beginRequest, pathOf, requestState } from './request-context'
@@ -56,7 +56,8 @@ export function requestPipeline(config: Config, logger: Logger) {
       if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
         return preflight(origin, originAllowed, state.id)
       }
-      return refuseUnacceptableBody(request, config.bodyLimitBytes, state.id, set.headers)
+      return refuseRepeatedQuery(request, state.id, set.headers) ??
+        refuseUnacceptableBody(request, config.bodyLimitBytes, state.id, set.headers)
     })
     .onParse({ as: 'global' }, ({ request, contentType }) => {
       if (!/^application\/json/i.test(contentType)) return undefined
@@ -94,6 +95,28 @@ function preflight(
   return new Response(null, { status: 204, headers })
 }
 
+// No route takes a list in the query; a repeated parameter is a client error, not a choice of
+// the last value (which would silently sort, filter or page differently than asked).
+function refuseRepeatedQuery(
+  request: Request,
+  requestId: string,
+  headers: Record<string, unknown>,
+): Response | undefined {
+  const start = request.url.indexOf('?')
+  if (start === -1) return undefined
+
+  const seen = new Set<string>()
+  for (const key of new URLSearchParams(request.url.slice(start + 1)).keys()) {
+    if (seen.has(key)) {
+      const message = `Invalid query: ${key} is given more than once`
+      return jsonError(400, 'VALIDATION_FAILED', message, requestId, headers,
+        [{ field: key, message: 'is given more than once' }])
+    }
+    seen.add(key)
+  }
+  return undefined
+}
+
 function refuseUnacceptableBody(
   request: Request,
   limit: number,
@@ -125,12 +148,13 @@ function jsonError(
   message: string,
   requestId: string,
   headers: Record<string, unknown>,
+  details?: ErrorDetail[],
 ): Response {
   const merged = new Headers()
   for (const [key, value] of Object.entries(headers)) {
     if (typeof value === 'string') merged.set(key, value)
   }
   merged.set('content-type', 'application/json')
-  const body = JSON.stringify(errorBody(code, message, requestId))
+  const body = JSON.stringify(errorBody(code, message, requestId, details))
   return new Response(body, { status, headers: merged })
 }
