@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { REVIEW_INSIGHTS_PROMPT_VERSION } from '../../src/analysis/prompts'
-import { productReviewInsights, products } from '../../src/db/schema'
-import { startFakeGemini, type FakeGemini } from '../support/fake-gemini'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
-import { SLOW_START_MS, seedReviews } from './support'
+import { productReviewInsights } from '../../src/db/schema'
+import { startFakeGemini } from '../support/fake-gemini'
+import { call, createAccount, createTestContext, type TestAccount } from '../support/harness'
+import { insertProduct } from '../support/products'
+import { useTestContext } from '../support/suite'
+import { seedReviews } from './support'
 
-let fake: FakeGemini
-let ctx: TestContext
-
-beforeAll(async () => {
-  fake = startFakeGemini()
-  ctx = await createTestContext({
-    GEMINI_API_KEY: fake.apiKey,
-    GEMINI_BASE_URL: fake.baseUrl,
-    GEMINI_TIMEOUT_MS: '2000',
-  })
-}, SLOW_START_MS)
-
-afterAll(async () => {
-  await ctx.close()
-  await fake.close()
+const fake = startFakeGemini()
+const ctx = useTestContext({
+  GEMINI_API_KEY: fake.apiKey,
+  GEMINI_BASE_URL: fake.baseUrl,
+  GEMINI_TIMEOUT_MS: '2000',
 })
+
+afterAll(() => fake.close())
 
 const insights = {
   summary: 'Buyers like the taste but several mention leaks.',
@@ -36,12 +28,11 @@ const insights = {
 
 async function sellerProduct(reviewCount: number) {
   const seller = await createAccount(ctx, 'seller')
+  // Unique, and the start of the product's name: the fake answers prompts containing it.
   const name = `Teapot ${crypto.randomUUID().slice(0, 8)}`
-  const [product] = await ctx.database.db.insert(products).values({
-    name, price: '12.50', stock: 3, category: 'Kitchen', sellerId: seller.id,
-  }).returning({ id: products.id })
-  await seedReviews(ctx, product!.id, reviewCount)
-  return { seller, name, id: product!.id }
+  const id = await insertProduct(ctx, { label: name, price: '12.50', sellerId: seller.id })
+  await seedReviews(ctx, id, reviewCount)
+  return { seller, name, id }
 }
 
 const get = (id: string, account?: TestAccount, query = '') =>
@@ -137,15 +128,13 @@ describe('GET /api/products/:id/review-insights', () => {
   test('without a Gemini key the route answers 503', async () => {
     const bare = await createTestContext({ GEMINI_API_KEY: '' })
     const admin = await createAccount(bare, 'admin')
-    const [product] = await bare.database.db.insert(products).values({
-      name: 'Keyless', price: '1.00', category: 'Misc', sellerId: admin.id,
-    }).returning({ id: products.id })
-    await seedReviews(bare, product!.id, 1)
+    const productId = await insertProduct(bare, { label: 'Keyless', sellerId: admin.id })
+    await seedReviews(bare, productId, 1)
 
-    const response = await call(bare, 'GET', `/api/products/${product!.id}/review-insights`,
+    const response = await call(bare, 'GET', `/api/products/${productId}/review-insights`,
       { token: admin.token })
     expect(response.status).toBe(503)
     expect(response.body.error.message).toContain('GEMINI_API_KEY')
     await bare.close()
-  }, SLOW_START_MS)
+  })
 })

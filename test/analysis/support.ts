@@ -1,12 +1,8 @@
-import { eq } from 'drizzle-orm'
 import {
-  orders, products, returnRequests, reviews, type CallStatus, type ReturnRequestRow,
-  type TranscriptLine,
+  returnRequests, reviews, type CallStatus, type TranscriptLine,
 } from '../../src/db/schema'
+import { seedOrder } from '../returns/support'
 import { createAccount, type TestAccount, type TestContext } from '../support/harness'
-
-/** Creating an embedded database compiles WebAssembly: seconds on a busy machine. */
-export const SLOW_START_MS = 120_000
 
 export interface SeededReturn {
   id: string
@@ -38,39 +34,29 @@ export const goodAnalysis = {
   recommendedOutcome: 'refund',
 }
 
-/** A customer, a seller's product, a delivered order and a return request with a call. */
+/** A customer, a delivered order of one product, and a return request with a call. */
 export async function seedReturn(
   ctx: TestContext,
   options: { transcript?: TranscriptLine[] | null; isCalled?: CallStatus } = {},
 ): Promise<SeededReturn> {
-  const { db } = ctx.database
   const customer = await createAccount(ctx, 'customer')
-  const seller = await createAccount(ctx, 'seller')
-  const tag = crypto.randomUUID().slice(0, 8)
-  const productName = `Kettle ${tag}`
-  const orderNumber = `ORD-T-${tag.toUpperCase()}`
+  const order = await seedOrder(ctx, customer, { lineTotals: ['20.00'] })
+  const [product] = order.items
 
-  const [product] = await db.insert(products).values({
-    name: productName, price: '20.00', stock: 5, category: 'Kitchen', sellerId: seller.id,
-  }).returning({ id: products.id })
-  const [order] = await db.insert(orders).values({
-    orderNumber, userId: customer.id, shippingAddress: '1 Main St', city: 'Springfield',
-    state: 'IL', zipCode: '62701', firstName: 'Ada', lastName: 'Lovelace', email: customer.email,
-    subtotal: '20.00', tax: '2.00', shipping: '10.00', total: '32.00', status: 'DELIVERED',
-  }).returning({ id: orders.id })
-  const [request] = await db.insert(returnRequests).values({
-    orderId: order!.id, userId: customer.id, productId: product!.id, title: 'Leaking kettle',
-    reason: 'It leaks', isCalled: options.isCalled ?? 'completed',
+  const [request] = await ctx.database.db.insert(returnRequests).values({
+    orderId: order.id, userId: customer.id, productId: product!.productId,
+    title: 'Leaking kettle', reason: 'It leaks', isCalled: options.isCalled ?? 'completed',
     transcript: options.transcript === undefined ? sampleTranscript : options.transcript,
-    callSid: `CA${tag}${tag}`,
+    callSid: `CA${crypto.randomUUID().replaceAll('-', '')}`,
   }).returning({ id: returnRequests.id })
 
-  return { id: request!.id, orderNumber, productId: product!.id, productName, customer }
-}
-
-export async function returnRow(ctx: TestContext, id: string): Promise<ReturnRequestRow> {
-  const [row] = await ctx.database.db.select().from(returnRequests).where(eq(returnRequests.id, id))
-  return row!
+  return {
+    id: request!.id,
+    orderNumber: order.orderNumber,
+    productId: product!.productId,
+    productName: product!.name,
+    customer,
+  }
 }
 
 /** Adds `count` reviews to a product, newest last. */

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { resolve } from 'node:path'
 import { callJobHandlers } from '../../src/calls/jobs'
 import { startJobWorker } from '../../src/jobs/worker'
-import { createAccount, createTestContext, type TestContext } from '../support/harness'
-import { startFakeCallingService, type FakeCallingService } from '../support/fake-calling-service'
+import { createAccount } from '../support/harness'
+import { startFakeCallingService } from '../support/fake-calling-service'
+import { useTestContext } from '../support/suite'
 import { jobsOf, returnRow } from '../returns/support'
 import { openReturn } from './support'
 
-let fake: FakeCallingService
-let ctx: TestContext
+const fake = startFakeCallingService()
+const ctx = useTestContext({ QUEUE_POLL_MS: '60000', CALLING_SERVICE_URL: fake.url })
 
-beforeAll(async () => {
-  fake = startFakeCallingService()
-  ctx = await createTestContext({ QUEUE_POLL_MS: '60000', CALLING_SERVICE_URL: fake.url })
-}, 60_000)
-
-afterAll(async () => {
-  await ctx.close()
-  await fake.stop()
-})
+afterAll(() => fake.stop())
 
 describe('a crash between opening the return and placing the call loses nothing', () => {
   test('with no worker the call waits queued; two restarted workers place it once', async () => {
@@ -82,6 +75,5 @@ describe('a crash between opening the return and placing the call loses nothing'
       })
       expect((await jobsOf(ctx, 'call.dispatch', id))[0]!.status).toBe('done')
     },
-    60_000,
   )
 })

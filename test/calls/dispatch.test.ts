@@ -4,17 +4,23 @@ import { callJobHandlers } from '../../src/calls/jobs'
 import { jobs, returnRequests } from '../../src/db/schema'
 import { startJobWorker, type JobWorker } from '../../src/jobs/worker'
 import type { Logger } from '../../src/shared/logger'
-import {
-  call, createAccount, createTestContext, uniquePhone, type TestAccount, type TestContext,
-} from '../support/harness'
-import { startFakeCallingService, type FakeCallingService } from '../support/fake-calling-service'
+import { call, createAccount, uniquePhone, type TestAccount } from '../support/harness'
+import { startFakeCallingService } from '../support/fake-calling-service'
+import { useTestContext } from '../support/suite'
 import { eventsOf, eventTypes, jobsOf, returnRow, seedOrder } from '../returns/support'
 import { openReturn } from './support'
 
-let fake: FakeCallingService
-let ctx: TestContext
+const fake = startFakeCallingService()
 let worker: JobWorker
 const logLines: Record<string, unknown>[] = []
+
+const ctx = useTestContext({
+  QUEUE_POLL_MS: '60000',
+  QUEUE_MAX_ATTEMPTS: '3',
+  CALLING_SERVICE_URL: fake.url,
+  CALLING_TIMEOUT_MS: '400',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:3999',
+}, { beforeClose: () => worker.stop() })
 
 function startWorker() {
   const deps = { ...ctx.deps, logger: capturingLogger(logLines) }
@@ -22,23 +28,8 @@ function startWorker() {
   worker = startJobWorker(deps, callJobHandlers(deps), { baseBackoffMs: 60_000 })
 }
 
-beforeAll(async () => {
-  fake = startFakeCallingService()
-  ctx = await createTestContext({
-    QUEUE_POLL_MS: '60000',
-    QUEUE_MAX_ATTEMPTS: '3',
-    CALLING_SERVICE_URL: fake.url,
-    CALLING_TIMEOUT_MS: '400',
-    PUBLIC_BASE_URL: 'http://127.0.0.1:3999',
-  })
-  startWorker()
-}, 60_000)
-
-afterAll(async () => {
-  await worker.stop()
-  await ctx.close()
-  await fake.stop()
-})
+beforeAll(startWorker)
+afterAll(() => fake.stop())
 
 type Fields = Record<string, unknown>
 

@@ -1,37 +1,34 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { callJobHandlers } from '../../src/calls/jobs'
 import { startJobWorker, type JobWorker } from '../../src/jobs/worker'
-import { createAccount, createTestContext, type TestContext } from '../support/harness'
-import {
-  startFakeCallingService, type CallbackBody, type FakeCallingService,
-} from '../support/fake-calling-service'
+import { createAccount } from '../support/harness'
+import { startFakeCallingService, type CallbackBody } from '../support/fake-calling-service'
+import { useTestContext } from '../support/suite'
 import { eventTypes, jobsOf, returnBody, returnRow, seedOrder } from '../returns/support'
 import { line, WEBHOOK_SECRET } from './support'
 
-let fake: FakeCallingService
-let ctx: TestContext
+const fake = startFakeCallingService()
 let worker: JobWorker
-let server: ReturnType<TestContext['app']['listen']>
 let apiUrl: string
 
-beforeAll(async () => {
-  fake = startFakeCallingService()
-  ctx = await createTestContext({
-    QUEUE_POLL_MS: '100',
-    CALLING_SERVICE_URL: fake.url,
-    CALLING_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  })
-  server = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
+const ctx = useTestContext({
+  QUEUE_POLL_MS: '100',
+  CALLING_SERVICE_URL: fake.url,
+  CALLING_WEBHOOK_SECRET: WEBHOOK_SECRET,
+}, {
+  beforeClose: async ({ app }) => {
+    await app.stop()
+    await worker.stop()
+  },
+})
+
+beforeAll(() => {
+  const server = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
   apiUrl = `http://127.0.0.1:${server.server!.port}`
   worker = startJobWorker(ctx.deps, callJobHandlers(ctx.deps))
-}, 60_000)
-
-afterAll(async () => {
-  await server.stop()
-  await worker.stop()
-  await ctx.close()
-  await fake.stop()
 })
+
+afterAll(() => fake.stop())
 
 /**
  * The service may answer before our dispatch commits the callSid; until then callbacks by

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { callJobHandlers } from '../../src/calls/jobs'
 import { simulatedCall } from '../../src/calls/simulator'
 import { startJobWorker } from '../../src/jobs/worker'
 import type { Logger } from '../../src/shared/logger'
-import { createAccount, createTestContext, type TestContext } from '../support/harness'
-import { eventsOf, jobsOf, returnRow, settleQueuedCalls } from '../returns/support'
+import { createAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
+import { eventsOf, jobsOf, returnRow, useReturnsContext } from '../returns/support'
 import { openReturn } from './support'
 
-let fast: TestContext
-let paced: TestContext
-
-beforeAll(async () => {
-  fast = await createTestContext({ QUEUE_POLL_MS: '60000', CALL_SIMULATOR_STEP_MS: '0' })
-  paced = await createTestContext({ QUEUE_POLL_MS: '20', CALL_SIMULATOR_STEP_MS: '300' })
-}, 60_000)
-
-afterAll(async () => {
-  await settleQueuedCalls(fast)
-  await fast.close()
-  await paced.close()
-})
+const fast = useReturnsContext({ CALL_SIMULATOR_STEP_MS: '0' })
+const paced = useTestContext({ QUEUE_POLL_MS: '20', CALL_SIMULATOR_STEP_MS: '300' })
 
 function recordingLogger(events: string[]): Logger {
   const write = (event: string) => void events.push(event)
@@ -99,7 +89,7 @@ describe('built-in call simulator (no CALLING_SERVICE_URL)', () => {
     expect(done.transcript).toHaveLength(9)
     const times = done.transcript!.map((line) => Date.parse(line.timestamp))
     expect(times).toEqual([...times].sort((a, b) => a - b))
-  }, 60_000)
+  })
 
   test('the script is deterministic, so a retried step sends identical lines', () => {
     const facts = {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import net from 'node:net'
 import { createApp } from '../../src/app'
 import { recordCallEvent } from '../../src/calls/events'
 import { createLogger, type Logger } from '../../src/shared/logger'
-import { SLOW_START_MS } from '../analysis/support'
-import { createAccount, createTestContext, type TestContext } from '../support/harness'
+import { createAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
 import { openFeed } from './support'
 
 // Enough data to fill the kernel buffers of the stalled connection (a few MB on loopback)
@@ -13,13 +13,17 @@ const EVENTS = 500
 const BATCH = 25
 const QUEUE_LIMIT = 200
 const PADDING = 'x'.repeat(32 * 1024)
-let ctx: TestContext
 let app: ReturnType<typeof createApp>
 let base: string
 const warnings: string[] = []
 
-beforeAll(async () => {
-  ctx = await createTestContext({ FEED_CLIENT_QUEUE_LIMIT: String(QUEUE_LIMIT) })
+const ctx = useTestContext({ FEED_CLIENT_QUEUE_LIMIT: String(QUEUE_LIMIT) }, {
+  beforeClose: async () => {
+    await app.stop(true)
+  },
+})
+
+beforeAll(() => {
   const logger: Logger = {
     ...createLogger('silent'),
     warn: (event) => void warnings.push(event),
@@ -27,11 +31,6 @@ beforeAll(async () => {
   }
   app = createApp({ ...ctx.deps, logger }).listen({ hostname: '127.0.0.1', port: 0 })
   base = `127.0.0.1:${app.server!.port}`
-}, SLOW_START_MS)
-
-afterAll(async () => {
-  await app.stop(true)
-  await ctx.close()
 })
 
 /** A websocket client that completes the handshake and then never reads again. */
@@ -86,5 +85,5 @@ describe('GET /ws/calls under backpressure', () => {
 
     stalled.destroy()
     fast.close()
-  }, 60_000)
+  })
 })

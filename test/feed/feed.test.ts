@@ -1,28 +1,25 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import { recordCallEvent, type NewCallEvent } from '../../src/calls/events'
-import { SLOW_START_MS, sampleTranscript, seedReturn } from '../analysis/support'
-import {
-  createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { sampleTranscript, seedReturn } from '../analysis/support'
+import { createAccount, signToken } from '../support/harness'
+import { useAccount, useTestContext } from '../support/suite'
 import { openFeed, upgradeHeaders, type FeedClient } from './support'
 
 const REPLAY_LIMIT = 5
-let ctx: TestContext
-let base: string
-let admin: TestAccount
 const clients: FeedClient[] = []
+let base: string
 
-beforeAll(async () => {
-  ctx = await createTestContext({ FEED_REPLAY_LIMIT: String(REPLAY_LIMIT) })
+const ctx = useTestContext({ FEED_REPLAY_LIMIT: String(REPLAY_LIMIT) }, {
+  beforeClose: async ({ app }) => {
+    for (const client of clients) client.close()
+    await app.stop(true)
+  },
+})
+const admin = useAccount(ctx, 'admin')
+
+beforeAll(() => {
   const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
   base = `127.0.0.1:${app.server!.port}`
-  admin = await createAccount(ctx, 'admin')
-}, SLOW_START_MS)
-
-afterAll(async () => {
-  for (const client of clients) client.close()
-  await ctx.app.stop(true)
-  await ctx.close()
 })
 
 async function connect(query = '', protocols?: string[]): Promise<FeedClient> {

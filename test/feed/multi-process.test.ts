@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { resolve } from 'node:path'
-import { SLOW_START_MS, seedReturn } from '../analysis/support'
+import { seedReturn } from '../analysis/support'
 import {
   TEST_JWT_SECRET, createAccount, createTestContext, type TestContext,
 } from '../support/harness'
@@ -23,6 +23,8 @@ interface ApiProcess {
 }
 
 const repoRoot = resolve(import.meta.dir, '../..')
+/** Starting API processes, each compiling its modules, on a busy machine. */
+const PROCESS_START_MS = 120_000
 const processes: ApiProcess[] = []
 let ctx: TestContext
 
@@ -76,7 +78,7 @@ describe.skipIf(!databaseUrl)('two API processes on one PostgreSQL', () => {
   beforeAll(async () => {
     ctx = await createTestContext({ DATABASE_URL: databaseUrl! })
     processes.push(await startApi(databaseUrl!), await startApi(databaseUrl!))
-  }, SLOW_START_MS)
+  }, PROCESS_START_MS)
 
   afterAll(async () => {
     for (const api of processes) await stopApi(api)
@@ -123,5 +125,5 @@ describe.skipIf(!databaseUrl)('two API processes on one PostgreSQL', () => {
 
     expect(await stopApi(api)).toBe(0)
     expect((await client.closed).code).toBe(1001)
-  }, SLOW_START_MS)
+  }, PROCESS_START_MS)
 })

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { returnRequests } from '../../src/db/schema'
-import {
-  call, createAccount, signToken, type TestAccount, type TestContext, createTestContext,
-} from '../support/harness'
-import { eventTypes, jobsOf, returnBody, seedOrder, settleQueuedCalls } from './support'
+import { call, createAccount, signToken } from '../support/harness'
+import { useAccount } from '../support/suite'
+import { eventTypes, jobsOf, returnBody, seedOrder, useReturnsContext } from './support'
 
-let ctx: TestContext
-let customer: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext({ QUEUE_POLL_MS: '60000' })
-  customer = await createAccount(ctx)
-}, 60_000)
-
-afterAll(async () => {
-  await settleQueuedCalls(ctx)
-  await ctx.close()
-})
+const ctx = useReturnsContext()
+const customer = useAccount(ctx)
 
 const post = (orderId: string, body: unknown, token = customer.token) =>
   call(ctx, 'POST', `/api/orders/${orderId}/return`, { body, token })

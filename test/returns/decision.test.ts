@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
-import { returnBody, returnRow, seedOrder, settleQueuedCalls } from './support'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount } from '../support/harness'
+import { useAccount } from '../support/suite'
+import { returnBody, returnRow, seedOrder, useReturnsContext } from './support'
 
-let ctx: TestContext
-let owner: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext({ QUEUE_POLL_MS: '60000' })
-  owner = await createAccount(ctx)
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await settleQueuedCalls(ctx)
-  await ctx.close()
-})
+const ctx = useReturnsContext()
+const owner = useAccount(ctx)
+const admin = useAccount(ctx, 'admin')
 
 /** A fresh request for a line that cost 49.98. */
 async function openReturn() {

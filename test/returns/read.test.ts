@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
 import { returnRequests } from '../../src/db/schema'
-import {
-  call, createAccount, createTestContext, type TestAccount, type TestContext,
-} from '../support/harness'
-import { returnBody, seedOrder, settleQueuedCalls } from './support'
+import { call, createAccount } from '../support/harness'
+import { useAccount } from '../support/suite'
+import { returnBody, seedOrder, useReturnsContext } from './support'
 
-let ctx: TestContext
-let owner: TestAccount
-let stranger: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext({ QUEUE_POLL_MS: '60000' })
-  owner = await createAccount(ctx)
-  stranger = await createAccount(ctx)
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await settleQueuedCalls(ctx)
-  await ctx.close()
-})
+const ctx = useReturnsContext()
+const owner = useAccount(ctx)
+const stranger = useAccount(ctx)
+const admin = useAccount(ctx, 'admin')
 
 /** Opens a return and gives it a placed call with a transcript, as callbacks would. */
 async function openReturn(account = owner) {

@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import {
   callEvents, jobs, orderItems, orders, products, returnRequests, type OrderStatus,
 } from '../../src/db/schema'
+import { newOrderNumber } from '../../src/orders/order-number'
 import { createAccount, type TestAccount, type TestContext } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
 export interface SeededOrder {
   id: string
@@ -18,6 +20,13 @@ export interface OrderOptions {
   firstName?: string
   lineTotals?: string[]
 }
+
+/**
+ * The test context of a file that opens return requests and runs no worker: the queue is not
+ * polled, and the calls the file queued are settled before the context closes.
+ */
+export const useReturnsContext = (env: Record<string, string> = {}) =>
+  useTestContext({ QUEUE_POLL_MS: '60000', ...env }, { beforeClose: settleQueuedCalls })
 
 /** Customers who got orders in this test file, so their queued calls can be settled. */
 const customers = new Set<string>()
@@ -46,7 +55,7 @@ export async function seedOrder(
   }))).returning({ id: products.id, name: products.name })
 
   const [order] = await db.insert(orders).values({
-    orderNumber: `ORD-${suffix}-${Date.now().toString(36)}`,
+    orderNumber: newOrderNumber(),
     userId: customer.id,
     shippingAddress: '1 Test Street',
     city: 'Springfield',

@@ -5,6 +5,15 @@ import { createAccount, createTestContext, type TestAccount, type TestContext } 
 /** Opening a database, or hashing many passwords, takes seconds on a loaded machine. */
 export const TEST_TIMEOUT_MS = 60_000
 
+export interface TestContextOptions {
+  /**
+   * Runs in `afterAll` before the context closes, for what needs the database to finish
+   * (stopping a worker, settling queued jobs): `afterAll` hooks run in the order they are
+   * registered, so one registered after `useTestContext` would find the database closed.
+   */
+  beforeClose?: (ctx: TestContext) => Promise<void>
+}
+
 /**
  * The test context of one test file: opened in `beforeAll`, closed in `afterAll`. Call it at
  * the top level of the file and use the answer inside tests and hooks, like the
@@ -13,9 +22,18 @@ export const TEST_TIMEOUT_MS = 60_000
  * It also sets the file's default timeout for tests and hooks: Bun 1.4 keeps the preload's
  * `setDefaultTimeout` for the first file of a run only (oven-sh/bun#43787).
  */
-export function useTestContext(env: Record<string, string> = {}): TestContext {
+export function useTestContext(
+  env: Record<string, string> = {},
+  options: TestContextOptions = {},
+): TestContext {
   setDefaultTimeout(TEST_TIMEOUT_MS)
-  return openedBeforeAll(() => createTestContext(env), (ctx) => ctx.close())
+  return openedBeforeAll(() => createTestContext(env), async (ctx) => {
+    try {
+      await options.beforeClose?.(ctx)
+    } finally {
+      await ctx.close()
+    }
+  })
 }
 
 /** An account created once for the whole file, in `beforeAll` (after the context opens). */
