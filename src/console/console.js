@@ -75,7 +75,8 @@ function signOut(message) {
   state.calls.clear()
   state.lastSeq = 0
   state.selectedId = null
-  setConnection('offline')
+  // Not connected by choice: a neutral badge, not the red one of a lost connection.
+  setConnection('signed-out')
   $('board').hidden = true
   $('login').hidden = false
   $('who').hidden = true
@@ -104,9 +105,12 @@ function showBoard() {
 
 // --- Connection ----------------------------------------------------------------------------
 
+/** The badge's words where they differ from the state's name. */
+const CONNECTION_LABELS = { 'signed-out': 'signed out' }
+
 function setConnection(value) {
   $('connection').dataset.state = value
-  $('connection').textContent = value
+  $('connection').textContent = CONNECTION_LABELS[value] ?? value
 }
 
 function connect() {

@@ -1,25 +1,31 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { recordCallEvent } from '../../src/calls/events'
-import { SLOW_START_MS, goodAnalysis, sampleTranscript, seedReturn } from '../analysis/support'
-import { call, createAccount, createTestContext, type TestContext } from '../support/harness'
+import { goodAnalysis, sampleTranscript, seedReturn } from '../analysis/support'
+import { call, createAccount } from '../support/harness'
+import { useTestContext } from '../support/suite'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SCREENSHOT = '/tmp/amazon-eye-console.png'
 
-let ctx: TestContext
 let base: string
-let browser: Browser
+let browser: Browser | undefined
 let page: Page
 const pageErrors: string[] = []
+
+const ctx = useTestContext({}, {
+  beforeClose: async ({ app }) => {
+    await browser?.close()
+    await app.stop(true)
+  },
+})
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) `
       + 'or set CHROMIUM_PATH; the console test cannot run without a browser')
   }
-  ctx = await createTestContext()
   const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
   base = `http://127.0.0.1:${app.server!.port}`
   browser = await chromium.launch({
@@ -32,12 +38,6 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text())
   })
-}, SLOW_START_MS)
-
-afterAll(async () => {
-  await browser?.close()
-  await ctx?.app.stop(true)
-  await ctx?.close()
 })
 
 const connectionState = () => page.locator('#connection').getAttribute('data-state')
@@ -60,6 +60,17 @@ describe('GET /console', () => {
       .toContain('javascript')
   })
 
+  test('before sign-in the badge reads a neutral "signed out", not a red offline', async () => {
+    await page.goto(`${base}/console`)
+    await page.locator('#login').waitFor()
+
+    expect(await connectionState()).toBe('signed-out')
+    expect(await page.locator('#connection').textContent()).toBe('signed out')
+    const dot = await page.locator('#connection').evaluate((node) =>
+      getComputedStyle(node, '::before').backgroundColor)
+    expect(dot).toBe('rgb(152, 162, 179)')
+  })
+
   test('a non-admin cannot use the console', async () => {
     const customer = await createAccount(ctx, 'customer')
     await signIn(customer.email, customer.password)
@@ -67,6 +78,7 @@ describe('GET /console', () => {
       document.getElementById('login-error')?.textContent?.includes('admin accounts only'))
     expect(await page.isHidden('#board')).toBe(true)
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+    expect(await connectionState()).toBe('signed-out')
   })
 
   test('an admin signs in and watches a transcript line and the analysis arrive live', async () => {
