@@ -15,7 +15,7 @@ export interface BackupInput {
   chunks: AsyncIterable<Uint8Array>
 }
 
-const readChunkBytes = 128 * 1024
+const readChunkBytes = 64 * 1024
 const gzipMagic = [0x1f, 0x8b]
 
 /** Opens a file, or standard input for `-`; gzip is recognised by its magic bytes. */
