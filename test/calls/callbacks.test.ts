@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import {
-  call, createAccount, createTestContext, signToken, type TestAccount, type TestContext,
-} from '../support/harness'
+import { describe, expect, test } from 'bun:test'
+import { call, createAccount, createTestContext, signToken } from '../support/harness'
 import { signedHeaders } from '../support/fake-calling-service'
-import { eventsOf, eventTypes, jobsOf, returnRow, settleQueuedCalls } from '../returns/support'
+import { useAccount } from '../support/suite'
+import { eventsOf, eventTypes, jobsOf, returnRow, useReturnsContext } from '../returns/support'
 import { line, placedCall, WEBHOOK_SECRET } from './support'
 
-let ctx: TestContext
-let customer: TestAccount
-let admin: TestAccount
-
-beforeAll(async () => {
-  ctx = await createTestContext({ QUEUE_POLL_MS: '60000', CALLING_WEBHOOK_SECRET: WEBHOOK_SECRET })
-  customer = await createAccount(ctx)
-  admin = await createAccount(ctx, 'admin')
-}, 60_000)
-
-afterAll(async () => {
-  await settleQueuedCalls(ctx)
-  await ctx.close()
-})
+const ctx = useReturnsContext({ CALLING_WEBHOOK_SECRET: WEBHOOK_SECRET })
+const customer = useAccount(ctx)
+const admin = useAccount(ctx, 'admin')
 
 const bySid = (callSid: string) => `/api/orders/returns/call/${callSid}/status`
 const bearer = { authorization: `Bearer ${WEBHOOK_SECRET}` }
@@ -163,7 +151,7 @@ describe('callback authentication', () => {
     } finally {
       await bare.close()
     }
-  }, 60_000)
+  })
 })
 
 describe('call status updates', () => {
