@@ -14,12 +14,22 @@ const email = /^[^\s@"<>()[\]\\,;:]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63
  */
 export function registerFastFormats(): void {
   FormatRegistry.Set('uuid', (value) => uuid.test(value))
-  FormatRegistry.Set('date-time', (value) => isoDateTime.test(value) && !Number.isNaN(Date.parse(value)))
+  FormatRegistry.Set('date-time', isRealDateTime)
   FormatRegistry.Set('email', (value) => value.length <= 254 && email.test(value))
   FormatRegistry.Set('ipv4', (value) => isIPv4(value))
   FormatRegistry.Set('ipv6', (value) => isIPv6(value))
   FormatRegistry.Set('uri', isAbsoluteUrl)
   FormatRegistry.Set('url', isAbsoluteUrl)
+}
+
+/** ISO 8601 with a zone, and a real calendar date: JS would roll 2025-02-30 over to March. */
+function isRealDateTime(value: string): boolean {
+  if (!isoDateTime.test(value)) return false
+
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number]
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth &&
+    !Number.isNaN(Date.parse(value))
 }
 
 function isAbsoluteUrl(value: string): boolean {
