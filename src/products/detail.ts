@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { preparedPerDatabase } from '../db/prepared'
 import { products, users } from '../db/schema'
 import { listProductReviews } from '../reviews/list'
 import { notFound } from '../shared/errors'
@@ -21,11 +22,7 @@ export async function getProductDetail(
   identify: () => Promise<Actor | undefined>,
 ): Promise<ProductDetail> {
   const [[row], reviews] = await Promise.all([
-    db
-      .select({ ...productColumns, sellerName: users.name })
-      .from(products)
-      .innerJoin(users, eq(users.id, products.sellerId))
-      .where(eq(products.id, productId)),
+    detailStatement(db).execute({ productId }),
     listProductReviews(db, productId, { perPage: DETAIL_REVIEWS }),
   ])
   if (!row) throw notFound('Product')
@@ -38,3 +35,11 @@ export async function getProductDetail(
     reviews,
   }
 }
+
+// Product pages are among the most read.
+const detailStatement = preparedPerDatabase((db) => db
+  .select({ ...productColumns, sellerName: users.name })
+  .from(products)
+  .innerJoin(users, eq(users.id, products.sellerId))
+  .where(eq(products.id, sql.placeholder('productId')))
+  .prepare('product_detail'))

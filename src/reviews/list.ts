@@ -1,5 +1,6 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql, type Placeholder } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { preparedPerDatabase } from '../db/prepared'
 import { products, reviews } from '../db/schema'
 import { paginationOf, toPageRequest } from '../http/pagination'
 import { invalid, notFound } from '../shared/errors'
@@ -68,7 +69,11 @@ export async function listProductReviews(
   request: ReviewListRequest,
 ): Promise<{ data: ReviewView[]; nextCursor: string | null }> {
   const after = request.cursor === undefined ? undefined : decodeReviewCursor(request.cursor)
-  const rows = await reviewPageQuery(db, productId, request.perPage + 1, after, request.offset)
+  const statements = preparedFor(db)
+  const limit = request.perPage + 1
+  const rows = after
+    ? await statements.afterCursor.execute({ productId, limit, ...after })
+    : await statements.firstPages.execute({ productId, limit, offset: request.offset ?? 0 })
 
   const page = rows.slice(0, request.perPage)
   const last = page.at(-1)
@@ -85,10 +90,10 @@ export async function listProductReviews(
  */
 export function reviewPageQuery(
   db: Database,
-  productId: string,
-  limit: number,
-  after?: ReviewCursor,
-  offset = 0,
+  productId: Bound<string>,
+  limit: Bound<number>,
+  after?: { reviewDate: Bound<string>; id: Bound<string> },
+  offset: Bound<number> = 0,
 ) {
   return db
     .select({ ...viewColumns, cursorDate: exactDate })
@@ -102,6 +107,29 @@ export function reviewPageQuery(
     .limit(limit)
     .offset(after ? 0 : offset)
 }
+
+/** A value, or a placeholder bound when a prepared statement runs. */
+type Bound<T> = T | Placeholder
+
+/**
+ * The listing's statements, prepared once per database: the storefront reads review pages
+ * more than anything else, and building the SQL anew cost a fifth of such a request's CPU.
+ */
+const preparedFor = preparedPerDatabase((db) => {
+  const bound = (name: string) => sql.placeholder(name)
+  return {
+    firstPages: reviewPageQuery(db, bound('productId'), bound('limit'), undefined, bound('offset'))
+      .prepare('reviews_page'),
+    afterCursor: reviewPageQuery(db, bound('productId'), bound('limit'), {
+      reviewDate: bound('reviewDate'), id: bound('id'),
+    }).prepare('reviews_page_after_cursor'),
+    listedCount: db
+      .select({ ratingCount: products.ratingCount })
+      .from(products)
+      .where(and(eq(products.id, bound('productId')), isNull(products.archivedAt)))
+      .prepare('reviews_listed_count'),
+  }
+})
 
 export interface ReviewPageQuery {
   page?: string
@@ -137,10 +165,7 @@ export async function reviewPage(db: Database, productId: string, query: ReviewP
 
 // Archived products are gone from the storefront, and so are their reviews.
 async function listedReviewCount(db: Database, productId: string): Promise<number> {
-  const [product] = await db
-    .select({ ratingCount: products.ratingCount })
-    .from(products)
-    .where(and(eq(products.id, productId), isNull(products.archivedAt)))
+  const [product] = await preparedFor(db).listedCount.execute({ productId })
   if (!product) throw notFound('Product')
   return product.ratingCount
 }
