@@ -109,7 +109,8 @@ export function startJobWorker(
         updatedAt: sql`now()`,
       })
       .where(eq(jobs.id, job.id))
-    log.info('job.retry', { jobId: job.id, kind: job.kind, attempts: job.attempts, delayMs, reason })
+    const { id: jobId, kind, attempts } = job
+    log.info('job.retry', { jobId, kind, attempts, delayMs, reason })
   }
 
   const runOne = async (job: JobRow) => {

@@ -19,8 +19,9 @@ afterEach(() => {
 describe('one process per embedded data directory', () => {
   test('regression: a second process is refused while the first holds the directory', async () => {
     const dir = scratch()
+    const module = JSON.stringify(join(import.meta.dir, '../../src/db/data-dir-lock.ts'))
     const child = Bun.spawn(['bun', '-e', `
-      const { lockDataDir } = await import(${JSON.stringify(join(import.meta.dir, '../../src/db/data-dir-lock.ts'))})
+      const { lockDataDir } = await import(${module})
       lockDataDir(${JSON.stringify(dir)})
       console.log('locked')
       await Bun.sleep(60000)

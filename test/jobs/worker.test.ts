@@ -44,7 +44,8 @@ describe('durable job queue', () => {
     const seen: unknown[] = []
     await enqueueJob(ctx.database.db, { kind, payload: { n: 1 } })
 
-    const worker = startJobWorker(ctx.deps, { [kind]: { run: async (job) => void seen.push(job.payload) } })
+    const handler = { run: async (job: JobRow) => void seen.push(job.payload) }
+    const worker = startJobWorker(ctx.deps, { [kind]: handler })
     await worker.drain()
     await worker.drain()
     await worker.stop()
@@ -108,7 +109,10 @@ describe('durable job queue', () => {
     const kind = uniqueKind()
     await enqueueJob(ctx.database.db, { kind, payload: {} })
     await ctx.database.db.update(jobs).set({
-      status: 'running', attempts: 1, lockedBy: 'dead-worker', lockedUntil: sql`now() - interval '1 second'`,
+      status: 'running',
+      attempts: 1,
+      lockedBy: 'dead-worker',
+      lockedUntil: sql`now() - interval '1 second'`,
     }).where(eq(jobs.kind, kind))
 
     let runs = 0
