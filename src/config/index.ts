@@ -35,7 +35,12 @@ export interface Config {
   }
   orders: { taxRate: string; shippingFee: string; freeShippingOver: string }
   queue: { pollMs: number; maxAttempts: number }
-  feed: { replayLimit: number; clientQueueLimit: number }
+  feed: {
+    replayLimit: number
+    clientQueueLimit: number
+    /** How often open feed sockets have their accounts checked (deleted, no longer admin). */
+    accountCheckMs: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -115,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feed: {
       replayLimit: read.integer('FEED_REPLAY_LIMIT', 1000, 1, 100_000),
       clientQueueLimit: read.integer('FEED_CLIENT_QUEUE_LIMIT', 1000, 10, 1_000_000),
+      accountCheckMs: read.integer('FEED_ACCOUNT_CHECK_MS', 10_000, 50, 3_600_000),
     },
   }
 

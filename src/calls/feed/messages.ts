@@ -21,7 +21,10 @@ export function toFeedEvent(row: CallEventRow): FeedEvent {
   }
 }
 
-/** Close codes the feed uses; a client reconnects with `?since=<last seq>` after any of them. */
+/**
+ * Close codes the feed uses. A client reconnects with `?since=<last seq>` after 1001, 1011 and
+ * 4008; after 4001 and 4003 it must sign in again.
+ */
 export const FeedCloseCode = {
   /** The server is stopping. */
   goingAway: 1001,
@@ -29,6 +32,8 @@ export const FeedCloseCode = {
   interrupted: 1011,
   /** The token expired while connected: log in again. */
   tokenExpired: 4001,
+  /** The account was deleted or is no longer an admin. */
+  accessRevoked: 4003,
   /** The client fell too far behind the live stream. */
   tooSlow: 4008,
 } as const
