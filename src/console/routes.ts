@@ -33,8 +33,8 @@ export function consoleRoutes(_deps: AppDeps) {
         tags: ['Console'],
         summary: 'Ops console: live calls, transcripts and analyses (admins sign in on the page)',
         description: 'The page follows the admin websocket GET /ws/calls (token as the '
-          + 'bearer.<jwt> subprotocol or ?token=; snapshot on connect, ?since=<seq> to resume); '
-          + 'see docs/live-feed-and-console.md.',
+          + 'bearer.<jwt> subprotocol next to calls.v1, or ?token=; snapshot on connect, '
+          + '?since=<seq> to resume); see docs/live-feed-and-console.md.',
       },
     })
     .get('/console/console.js', () => serve('console.js'), { detail: { hide: true } })

@@ -5,7 +5,7 @@ import { recordCallEvent } from '../../src/calls/events'
 import { createLogger, type Logger } from '../../src/shared/logger'
 import { createAccount } from '../support/harness'
 import { useTestContext } from '../support/suite'
-import { openFeed } from './support'
+import { openFeed, rawUpgrade } from './support'
 
 // Enough data to fill the kernel buffers of the stalled connection (a few MB on loopback)
 // and then its queue; bursts of BATCH events must fit in a healthy client's queue.
@@ -35,16 +35,9 @@ beforeAll(() => {
 
 /** A websocket client that completes the handshake and then never reads again. */
 async function stalledClient(token: string): Promise<net.Socket> {
-  const [host, port] = base.split(':')
-  const socket = net.createConnection({ host: host!, port: Number(port) })
-  await new Promise((resolve) => socket.once('connect', resolve))
-  socket.write([
-    'GET /ws/calls HTTP/1.1', `Host: ${base}`, 'Upgrade: websocket', 'Connection: Upgrade',
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
-    `Sec-WebSocket-Protocol: calls.v1, bearer.${token}`, '', '',
-  ].join('\r\n'))
-  const head = await new Promise<string>((resolve) =>
-    socket.once('data', (chunk) => resolve(String(chunk))))
+  const { socket, head } = await rawUpgrade(base, [
+    `Sec-WebSocket-Protocol: calls.v1, bearer.${token}`,
+  ])
   expect(head).toStartWith('HTTP/1.1 101')
   socket.pause()
   return socket

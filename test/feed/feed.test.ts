@@ -3,7 +3,7 @@ import { recordCallEvent, type NewCallEvent } from '../../src/calls/events'
 import { sampleTranscript, seedReturn } from '../analysis/support'
 import { createAccount, signToken } from '../support/harness'
 import { useAccount, useTestContext } from '../support/suite'
-import { openFeed, upgradeHeaders, type FeedClient } from './support'
+import { openFeed, rawUpgrade, upgradeHeaders, type FeedClient } from './support'
 
 const REPLAY_LIMIT = 5
 const clients: FeedClient[] = []
@@ -66,6 +66,19 @@ describe('GET /ws/calls: refused before the upgrade', () => {
     }
   })
 
+  test('regression: a client offering only bearer.<jwt> got its token echoed in the answer; '
+    + 'now 400 naming calls.v1', async () => {
+    const response = await upgrade('', { 'sec-websocket-protocol': `bearer.${admin.token}` })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('upgrade')).toBeNull()
+    for (const [, value] of response.headers) expect(value).not.toContain(admin.token)
+    const body = await response.json()
+    expect(body.error.details).toEqual([{
+      field: 'sec-websocket-protocol', message: 'offer calls.v1 next to bearer.<jwt>',
+    }])
+    expect(JSON.stringify(body)).not.toContain(admin.token)
+  })
+
   test('a browser-style client with a bad token never opens', async () => {
     const protocols = ['calls.v1', 'bearer.nope.nope.nope']
     await expect(openFeed(`ws://${base}/ws/calls`, { protocols }))
@@ -88,6 +101,22 @@ describe('GET /ws/calls: the stream', () => {
     }
   })
 
+  test('the 101 answer selects calls.v1 and never carries the token', async () => {
+    const offers = [`calls.v1, bearer.${admin.token}`, `bearer.${admin.token}, calls.v1`]
+    for (const offer of offers) {
+      const { socket, head } = await rawUpgrade(base, [`Sec-WebSocket-Protocol: ${offer}`])
+      socket.destroy()
+      expect(head).toStartWith('HTTP/1.1 101')
+      expect(head.toLowerCase()).toContain('\r\nsec-websocket-protocol: calls.v1')
+      expect(head).not.toContain(admin.token)
+    }
+
+    const { socket, head } = await rawUpgrade(base, [`Authorization: Bearer ${admin.token}`])
+    socket.destroy()
+    expect(head).toStartWith('HTTP/1.1 101')
+    expect(head.toLowerCase()).not.toContain('sec-websocket-protocol')
+  })
+
   test('the snapshot lists active calls with their transcript so far', async () => {
     const active = await seedReturn(ctx, { isCalled: 'in-progress', transcript: sampleTranscript })
     const finished = await seedReturn(ctx, { isCalled: 'completed' })
@@ -105,7 +134,8 @@ describe('GET /ws/calls: the stream', () => {
       item.returnRequestId === active.id)
     expect(call).toMatchObject({
       orderNumber: active.orderNumber, productName: active.productName, callStatus: 'in-progress',
-      transcript: sampleTranscript,
+      transcript: sampleTranscript, transcriptLines: sampleTranscript.length,
+      transcriptTruncated: false,
     })
     expect(snapshot.data.recent.map((item: { returnRequestId: string }) => item.returnRequestId))
       .toContain(finished.id)

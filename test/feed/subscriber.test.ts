@@ -37,6 +37,19 @@ describe('FeedSubscriber', () => {
     expect(socket.sent).toEqual(['snapshot@4', 'e5', 'e6'])
   })
 
+  test('after a snapshot, events below its seq that had not committed still go out, once', () => {
+    const socket = fakeSocket()
+    const subscriber = new FeedSubscriber(socket, limits)
+    subscriber.offer(7, 'e7')
+    subscriber.sendControl('snapshot@8')
+    subscriber.goLive(8, [7])
+    subscriber.offer(8, 'e8')
+    subscriber.offer(7, 'e7')
+    subscriber.offer(9, 'e9')
+    expect(socket.sent).toEqual(['snapshot@8', 'e7', 'e9'])
+    expect(subscriber.lastSeq).toBe(9)
+  })
+
   test('queues while the socket is congested and flushes in order on drain', () => {
     const socket = fakeSocket()
     const subscriber = new FeedSubscriber(socket, limits)

@@ -1,3 +1,5 @@
+import net from 'node:net'
+
 /** A websocket client of /ws/calls that records what it receives, for tests and the bench. */
 export interface FeedMessage {
   type: string
@@ -68,4 +70,37 @@ export const upgradeHeaders = {
   upgrade: 'websocket',
   'sec-websocket-version': '13',
   'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+}
+
+export interface RawUpgrade {
+  socket: net.Socket
+  /** The answer's status line and headers. */
+  head: string
+}
+
+/**
+ * Sends a websocket upgrade over a plain TCP socket (to `host:port`) and returns the answer's
+ * head unparsed, so a test can see exactly which headers the server sent back.
+ */
+export async function rawUpgrade(base: string, headers: string[]): Promise<RawUpgrade> {
+  const [host, port] = base.split(':')
+  const socket = net.createConnection({ host: host!, port: Number(port) })
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write([
+    'GET /ws/calls HTTP/1.1', `Host: ${base}`, 'Upgrade: websocket', 'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${upgradeHeaders['sec-websocket-key']}`, 'Sec-WebSocket-Version: 13',
+    ...headers, '', '',
+  ].join('\r\n'))
+
+  let received = ''
+  await new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString('latin1')
+      if (!received.includes('\r\n\r\n')) return
+      socket.off('data', onData)
+      resolve()
+    }
+    socket.on('data', onData)
+  })
+  return { socket, head: received.slice(0, received.indexOf('\r\n\r\n')) }
 }

@@ -1,25 +1,48 @@
 import type { DatabaseHandle } from '../../db/client'
 import type { Logger } from '../../shared/logger'
 import { CALL_EVENTS_CHANNEL } from '../events'
-import { FeedCloseCode } from './messages'
-import { eventsById } from './snapshot'
+import { eventsAfter, latestSeq, type EventBatch, type TransactionHorizon } from './event-log'
+import { FeedCloseCode, type FeedEvent } from './messages'
 import type { FeedSubscriber } from './subscriber'
 
-/** Ids fetched per query when notifications pile up. */
+/** Events read per query. */
 const FETCH_BATCH = 500
+/** A read without a notification: catches up after a dropped LISTEN connection. */
+const CATCH_UP_MS = 1_000
+/** How soon a read is retried while an earlier id is missing and may still commit. */
+const GAP_RETRY_MS = 20
+/** The longest the feed waits for a missing id before it goes on without it. */
+export const GAP_WAIT_MS = 2_000
+
+/** Ids missing before a committed event, first seen at `seenAt` under `horizon`. */
+interface Gap {
+  first: number
+  seenAt: number
+  horizon: TransactionHorizon
+}
 
 /**
- * The process's one LISTEN on `call_events`: each NOTIFY carries an event id; ids are
- * fetched in batches and every event is serialised once and offered to each local
- * subscriber without waiting on any of them. LISTEN starts with the first subscriber and
- * stops with the app.
+ * The process's one LISTEN on `call_events`. Notifications (and a read every second, in case
+ * the LISTEN connection dropped) wake a reader that fetches the events after the last one
+ * broadcast, in id order, serialises each once and offers it to every local subscriber
+ * without waiting on any of them.
+ *
+ * Ids are taken before commit, so an event can commit after a later-numbered one. The reader
+ * never skips past a missing id while the transaction that may hold it could still commit:
+ * it waits until every transaction running when the gap was seen has ended (the id was then
+ * rolled back), or at most GAP_WAIT_MS.
  */
 export class CallFeedHub {
   private readonly subscribers = new Set<FeedSubscriber>()
   private listening: Promise<void> | undefined
   private unlisten: (() => Promise<void>) | undefined
-  private pending: number[] = []
-  private fetching = false
+  private timer: ReturnType<typeof setInterval> | undefined
+  private retry: ReturnType<typeof setTimeout> | undefined
+  /** Every event up to this id was broadcast, or given up on. */
+  private settled = 0
+  private gap: Gap | undefined
+  private reading = false
+  private readAgain = false
   private stopped = false
 
   constructor(
@@ -31,17 +54,16 @@ export class CallFeedHub {
   start(): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('The call feed has stopped'))
 
-    this.listening ??= this.database
-      .listen(CALL_EVENTS_CHANNEL, (payload) => this.notified(payload))
-      .then((unlisten) => {
-        this.unlisten = unlisten
-        this.log.info('feed.listening', { channel: CALL_EVENTS_CHANNEL })
-      })
-      .catch((error: unknown) => {
-        this.listening = undefined
-        throw error
-      })
+    this.listening ??= this.listen().catch((error: unknown) => {
+      this.listening = undefined
+      throw error
+    })
     return this.listening
+  }
+
+  /** The id up to which every event was broadcast: a new subscriber syncs up to it. */
+  get position(): number {
+    return this.settled
   }
 
   add(subscriber: FeedSubscriber): void {
@@ -63,6 +85,8 @@ export class CallFeedHub {
 
   async stop(): Promise<void> {
     this.stopped = true
+    clearInterval(this.timer)
+    clearTimeout(this.retry)
     await this.listening?.catch(() => {})
     await this.unlisten?.()
     for (const subscriber of this.subscribers) {
@@ -71,38 +95,78 @@ export class CallFeedHub {
     this.subscribers.clear()
   }
 
-  private notified(payload: string): void {
-    const id = Number(payload)
-    if (!Number.isSafeInteger(id) || id <= 0 || this.stopped) return
-
-    this.pending.push(id)
-    if (!this.fetching) void this.fetchPending()
+  private async listen(): Promise<void> {
+    const unlisten = await this.database.listen(CALL_EVENTS_CHANNEL, (payload) => {
+      if (Number(payload) > this.settled) this.wake()
+    })
+    this.unlisten = unlisten
+    // Read after LISTEN: what commits from now on is notified, what committed before is not
+    // for live delivery (new subscribers read it themselves).
+    this.settled = await latestSeq(this.database.db)
+    this.timer = setInterval(() => this.wake(), CATCH_UP_MS)
+    this.timer.unref?.()
+    this.log.info('feed.listening', { channel: CALL_EVENTS_CHANNEL, seq: this.settled })
   }
 
-  private async fetchPending(): Promise<void> {
-    this.fetching = true
-    try {
-      while (this.pending.length > 0 && !this.stopped) {
-        const ids = this.pending.splice(0, FETCH_BATCH)
-        const events = await this.fetch(ids)
-        for (const event of events) this.broadcast(event.seq, JSON.stringify(event))
-      }
-    } finally {
-      this.fetching = false
+  private wake(): void {
+    if (this.stopped) return
+    if (this.reading) {
+      this.readAgain = true
+      return
     }
+    void this.read()
   }
 
-  private async fetch(ids: number[]) {
+  private async read(): Promise<void> {
+    this.reading = true
     try {
-      return await eventsById(this.database.db, ids)
+      do {
+        this.readAgain = false
+        const batch = await eventsAfter(this.database.db, this.settled, FETCH_BATCH)
+        const complete = this.deliver(batch)
+        if (complete && batch.events.length === FETCH_BATCH) this.readAgain = true
+      } while (this.readAgain && !this.stopped)
     } catch (error) {
-      // Those events cannot reach anyone now: close every client so each reconnects with
-      // ?since= and gets them from the replay instead of silently missing them.
-      this.log.error('feed.fetch_failed', { err: error as Error, events: ids.length })
-      for (const subscriber of this.subscribers) {
-        subscriber.close(FeedCloseCode.interrupted, 'feed interrupted; reconnect with since')
-      }
-      return []
+      // Nothing is lost: the next read (notification or timer) starts from the same id.
+      this.log.error('feed.fetch_failed', { err: error as Error, after: this.settled })
+    } finally {
+      this.reading = false
     }
+  }
+
+  /** Broadcasts the batch in id order up to a gap that may still fill; false if it stopped. */
+  private deliver({ events, horizon }: EventBatch): boolean {
+    for (const event of events) {
+      if (event.seq !== this.settled + 1 && !this.gapClosed(event, horizon!)) {
+        this.retrySoon()
+        return false
+      }
+      this.settled = event.seq
+      this.gap = undefined
+      this.broadcast(event.seq, JSON.stringify(event))
+    }
+    return true
+  }
+
+  /** Whether the ids before `next` can be passed over: rolled back, or waited for long enough. */
+  private gapClosed(next: FeedEvent, horizon: TransactionHorizon): boolean {
+    const first = this.settled + 1
+    if (this.gap?.first !== first) this.gap = { first, seenAt: Date.now(), horizon }
+
+    // Every transaction that could have been running when the gap was seen has ended, and
+    // its events are not there: they were rolled back.
+    if (horizon.xmin >= this.gap.horizon.xmax) return true
+    if (Date.now() - this.gap.seenAt < GAP_WAIT_MS) return false
+
+    this.log.warn('feed.gap_skipped', { from: first, to: next.seq - 1, waitedMs: GAP_WAIT_MS })
+    return true
+  }
+
+  private retrySoon(): void {
+    if (this.retry || this.stopped) return
+    this.retry = setTimeout(() => {
+      this.retry = undefined
+      this.wake()
+    }, GAP_RETRY_MS)
   }
 }

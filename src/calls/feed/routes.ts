@@ -4,7 +4,10 @@ import type { AuthPlugin } from '../../http/auth'
 import { authUserLoader } from '../../users/auth-user'
 import { CallFeedHub } from './hub'
 import { FeedCloseCode } from './messages'
-import { authenticateFeed, chosenProtocol, feedToken } from './socket-auth'
+import { FeedSessions } from './sessions'
+import {
+  authenticateFeed, checkOfferedProtocols, chosenProtocol, feedToken,
+} from './socket-auth'
 import { syncNewSubscriber } from './sync'
 import { FeedSubscriber } from './subscriber'
 
@@ -17,13 +20,6 @@ const FeedQuery = t.Object({
 
 /** Characters held for a congested client, whatever the message count. */
 const MAX_QUEUED_CHARS = 8 * 1024 * 1024
-/** setTimeout's ceiling; tokens living longer are not cut off by the timer. */
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-interface Session {
-  subscriber: FeedSubscriber
-  expiry: ReturnType<typeof setTimeout> | undefined
-}
 
 /**
  * `GET /ws/calls`: the live feed of call events for admins. The token is checked before the
@@ -34,19 +30,17 @@ export function callFeedRoutes(deps: AppDeps, auth: AuthPlugin) {
   const log = deps.logger.child({ area: 'feed' })
   const hub = new CallFeedHub(deps.database, log)
   const loadUser = authUserLoader(deps.database.db)
-  const sessions = new Map<string, Session>()
+  const sessions = new FeedSessions(deps.database.db, deps.config.feed.accountCheckMs, log)
   const limits = {
     maxQueuedMessages: deps.config.feed.clientQueueLimit,
     maxQueuedChars: MAX_QUEUED_CHARS,
   }
 
   const endSession = (id: string) => {
-    const session = sessions.get(id)
-    if (!session) return
-    sessions.delete(id)
-    clearTimeout(session.expiry)
-    session.subscriber.detach()
-    hub.remove(session.subscriber)
+    const subscriber = sessions.end(id)
+    if (!subscriber) return
+    subscriber.detach()
+    hub.remove(subscriber)
   }
 
   return new Elysia({ name: 'call-feed-routes' })
@@ -55,13 +49,17 @@ export function callFeedRoutes(deps: AppDeps, auth: AuthPlugin) {
       // A macro's resolve runs once per upgrade, before it (a ws beforeHandle runs twice).
       feedAdmin: {
         async resolve({ headers, query, jwt }) {
+          checkOfferedProtocols(headers['sec-websocket-protocol'])
           const queryToken = typeof query.token === 'string' ? query.token : undefined
           const token = feedToken(headers, queryToken)
           return { feedAdmin: await authenticateFeed(token, jwt, loadUser) }
         },
       },
     })
-    .onStop(() => hub.stop())
+    .onStop(() => {
+      sessions.stop()
+      return hub.stop()
+    })
     .ws('/ws/calls', {
       feedAdmin: true,
       query: FeedQuery,
@@ -75,25 +73,24 @@ export function callFeedRoutes(deps: AppDeps, auth: AuthPlugin) {
           log.warn('feed.client_too_slow', { userId: feedAdmin.user.id })
           endSession(ws.id)
         })
-        const untilExpiry = (feedAdmin.expiresAt ?? Infinity) - Date.now()
-        const expiry = untilExpiry < MAX_TIMER_MS
-          ? setTimeout(() => subscriber.close(FeedCloseCode.tokenExpired, 'token expired'),
-            Math.max(0, untilExpiry))
-          : undefined
-        sessions.set(ws.id, { subscriber, expiry })
+        sessions.open(ws.id, subscriber, feedAdmin)
 
         try {
           await hub.start()
+          if (subscriber.closed) return
           hub.add(subscriber)
-          const since = query.since === undefined ? undefined : Number(query.since)
-          await syncNewSubscriber(deps.database.db, subscriber, since, deps.config.feed.replayLimit)
+          await syncNewSubscriber(deps.database.db, subscriber, {
+            since: query.since === undefined ? undefined : Number(query.since),
+            replayLimit: deps.config.feed.replayLimit,
+            settled: hub.position,
+          })
         } catch (error) {
           log.error('feed.open_failed', { err: error as Error })
           subscriber.close(FeedCloseCode.interrupted, 'feed unavailable; reconnect later')
         }
       },
       drain(ws) {
-        sessions.get(ws.id)?.subscriber.drain()
+        sessions.subscriber(ws.id)?.drain()
       },
       close(ws) {
         endSession(ws.id)

@@ -1,16 +1,22 @@
-import { asc, desc, eq, gt, inArray, max } from 'drizzle-orm'
+import { count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client'
 import {
-  callEvents, orders, products, returnRequests, users, type CallStatus,
+  orders, products, returnRequests, users, type CallStatus, type TranscriptLine,
 } from '../../db/schema'
-import { toFeedEvent, type FeedEvent } from './messages'
+import { invisibleIds, latestSeq } from './event-log'
 
-/** Calls whose status can still change; the snapshot lists them all (up to a bound). */
+/** Calls whose status can still change; the snapshot lists the most recently updated. */
 export const activeCallStatuses: CallStatus[] = ['queued', 'initiated', 'ringing', 'in-progress']
 const finishedCallStatuses: CallStatus[] = ['completed', 'failed', 'busy', 'no-answer']
 
-const MAX_ACTIVE = 200
+// Bounds of the one message a client gets on connect: at most 70 calls of 20 lines of at most
+// 2,000 characters (the transcript's line limit), about 3 MB, well below a client's queue cap.
+const MAX_ACTIVE = 50
 const MAX_RECENT = 20
+/** Transcript lines per call: the last ones; the console fetches the rest when it opens one. */
+export const TRANSCRIPT_TAIL = 20
+/** Ids below the snapshot's seq checked for events still committing when it was read. */
+const MAX_LATE_RANGE = 5_000
 
 /** A call as the snapshot shows it to admins, transcript so far included. */
 export interface SnapshotCall {
@@ -22,7 +28,11 @@ export interface SnapshotCall {
   reason: string
   callStatus: CallStatus
   callFailureReason: string | null
-  transcript: unknown[]
+  /** The last TRANSCRIPT_TAIL lines. */
+  transcript: TranscriptLine[]
+  /** How many lines the whole transcript has. */
+  transcriptLines: number
+  transcriptTruncated: boolean
   analysisStatus: string
   aiSummary: string | null
   aiAnalysis: unknown
@@ -34,22 +44,52 @@ export interface SnapshotCall {
 export interface Snapshot {
   /** The feed's position when the snapshot was read: live events continue after it. */
   seq: number
+  /** The most recently updated active calls, at most MAX_ACTIVE. */
   active: SnapshotCall[]
+  /** How many calls are active in all. */
+  activeTotal: number
   /** The latest finished calls, so a fresh console has something to show. */
   recent: SnapshotCall[]
+  /** Some active calls or transcript lines were left out. */
+  truncated: boolean
+  /** Ids up to `seq` not committed when the snapshot was read: they follow if they commit. */
+  pending: number[]
 }
 
 /**
  * Reads the active and recent calls and the feed's position in one repeatable-read
- * transaction, so the calls reflect exactly the events up to `seq` that had committed.
+ * transaction, so the calls reflect exactly the events up to `seq` that had committed, and
+ * lists the ids after `settled` (what the hub has broadcast) that had not.
  */
-export async function loadSnapshot(db: Database): Promise<Snapshot> {
+export async function loadSnapshot(db: Database, settled: number): Promise<Snapshot> {
   return db.transaction(async (tx) => {
-    const [position] = await tx.select({ seq: max(callEvents.id) }).from(callEvents)
+    const seq = await latestSeq(tx)
+    const pending = await invisibleIds(tx, Math.max(settled, seq - MAX_LATE_RANGE), seq)
     const active = await callsWithStatus(tx, activeCallStatuses, MAX_ACTIVE)
+    const activeTotal = await countWithStatus(tx, activeCallStatuses)
     const recent = await callsWithStatus(tx, finishedCallStatuses, MAX_RECENT)
-    return { seq: Number(position?.seq ?? 0), active, recent }
+    const truncated = activeTotal > active.length
+      || [...active, ...recent].some((call) => call.transcriptTruncated)
+    return { seq, active, activeTotal, recent, truncated, pending }
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' })
+}
+
+const isArray = sql`jsonb_typeof(${returnRequests.transcript}) = 'array'`
+
+/** The last lines of the transcript, cut in the database so long ones never load whole. */
+const transcriptTail = sql`case when ${isArray} then jsonb_path_query_array(
+  ${returnRequests.transcript}, ${`$[last-${TRANSCRIPT_TAIL - 1} to last]`}::jsonpath)
+  else '[]'::jsonb end`.mapWith(returnRequests.transcript)
+
+const transcriptLength = sql<number>`case when ${isArray}
+  then jsonb_array_length(${returnRequests.transcript}) else 0 end`.mapWith(Number)
+
+async function countWithStatus(db: Pick<Database, 'select'>, statuses: CallStatus[]) {
+  const [row] = await db
+    .select({ total: count() })
+    .from(returnRequests)
+    .where(inArray(returnRequests.isCalled, statuses))
+  return row?.total ?? 0
 }
 
 async function callsWithStatus(
@@ -67,7 +107,8 @@ async function callsWithStatus(
       reason: returnRequests.reason,
       callStatus: returnRequests.isCalled,
       callFailureReason: returnRequests.callFailureReason,
-      transcript: returnRequests.transcript,
+      transcript: transcriptTail,
+      transcriptLines: transcriptLength,
       analysisStatus: returnRequests.analysisStatus,
       aiSummary: returnRequests.aiSummary,
       aiAnalysis: returnRequests.aiAnalysis,
@@ -85,40 +126,10 @@ async function callsWithStatus(
 
   return rows.map((row) => ({
     ...row,
-    transcript: Array.isArray(row.transcript) ? row.transcript : [],
+    transcript: row.transcript ?? [],
+    transcriptTruncated: row.transcriptLines > (row.transcript?.length ?? 0),
     callStartedAt: row.callStartedAt?.toISOString() ?? null,
     callEndedAt: row.callEndedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
   }))
-}
-
-/** The latest event id; 0 when there is none yet. */
-export async function latestSeq(db: Database): Promise<number> {
-  const [position] = await db.select({ seq: max(callEvents.id) }).from(callEvents)
-  return Number(position?.seq ?? 0)
-}
-
-/** Events after `since`, oldest first, at most `limit`. */
-export async function eventsSince(
-  db: Database,
-  since: number,
-  limit: number,
-): Promise<FeedEvent[]> {
-  const rows = await db
-    .select()
-    .from(callEvents)
-    .where(gt(callEvents.id, since))
-    .orderBy(asc(callEvents.id))
-    .limit(limit)
-  return rows.map(toFeedEvent)
-}
-
-/** The events with these ids, oldest first (ids that do not exist are skipped). */
-export async function eventsById(db: Database, ids: number[]): Promise<FeedEvent[]> {
-  const rows = await db
-    .select()
-    .from(callEvents)
-    .where(inArray(callEvents.id, ids))
-    .orderBy(asc(callEvents.id))
-  return rows.map(toFeedEvent)
 }

@@ -24,7 +24,7 @@ export function feedToken(
   headers: Record<string, string | undefined>,
   queryToken: string | undefined,
 ): string | undefined {
-  const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim())
+  const offered = offeredProtocols(headers['sec-websocket-protocol'])
   const fromProtocol = offered.find((item) => item.startsWith(BEARER_PREFIX))
   if (fromProtocol) return fromProtocol.slice(BEARER_PREFIX.length)
   if (queryToken) return queryToken
@@ -33,11 +33,28 @@ export function feedToken(
   return match?.[1]
 }
 
-/** The subprotocol to answer with: browsers drop a connection whose offer gets no answer. */
+/** The subprotocols a client offered, in its order. */
+function offeredProtocols(header: string | undefined): string[] {
+  return (header ?? '').split(',').map((item) => item.trim()).filter(Boolean)
+}
+
+/**
+ * Refuses an upgrade that offers subprotocols without `calls.v1`: the server must answer one
+ * of the offered names (browsers drop the connection otherwise) and it only ever answers
+ * `calls.v1`, never a `bearer.<jwt>` that would echo the token back in a response header.
+ */
+export function checkOfferedProtocols(header: string | undefined): void {
+  const offered = offeredProtocols(header)
+  if (offered.length === 0 || offered.includes(FEED_PROTOCOL)) return
+
+  const message = `offer ${FEED_PROTOCOL} next to bearer.<jwt>`
+  throw new AppError('VALIDATION_FAILED', `sec-websocket-protocol: ${message}`,
+    [{ field: 'sec-websocket-protocol', message }])
+}
+
+/** The subprotocol to answer with: `calls.v1` when offered, else none. */
 export function chosenProtocol(header: string | undefined): string | undefined {
-  const offered = (header ?? '').split(',').map((item) => item.trim()).filter(Boolean)
-  if (offered.length === 0) return undefined
-  return offered.includes(FEED_PROTOCOL) ? FEED_PROTOCOL : offered[0]
+  return offeredProtocols(header).includes(FEED_PROTOCOL) ? FEED_PROTOCOL : undefined
 }
 
 /** Checks the upgrade's token like any route does, and that it belongs to an admin. */

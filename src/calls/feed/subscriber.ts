@@ -34,6 +34,8 @@ export class FeedSubscriber {
   private congested = false
   /** Live events that arrive while the initial snapshot or replay is being sent. */
   private held: Held[] | undefined = []
+  /** Events numbered below the snapshot's seq that had not committed when it was read. */
+  private late: Set<number> | undefined
 
   constructor(
     private readonly socket: FeedSocket,
@@ -52,8 +54,8 @@ export class FeedSubscriber {
 
   /** Sends one event unless the client already has it (replay and live may overlap). */
   deliver(seq: number, text: string): void {
-    if (seq <= this.lastSeq) return
-    this.lastSeq = seq
+    if (seq <= this.lastSeq && !this.late?.delete(seq)) return
+    this.lastSeq = Math.max(this.lastSeq, seq)
     this.push(text)
   }
 
@@ -62,11 +64,15 @@ export class FeedSubscriber {
     this.push(text)
   }
 
-  /** Ends the initial sync at `seq`: held live events after it go out in order. */
-  goLive(seq: number): void {
+  /**
+   * Ends the initial sync at `seq`: held live events after it go out in order, and so do the
+   * `late` ones below it that the snapshot could not include because they had not committed.
+   */
+  goLive(seq: number, late: number[] = []): void {
     const held = this.held ?? []
     this.held = undefined
     this.lastSeq = Math.max(this.lastSeq, seq)
+    if (late.length > 0) this.late = new Set(late)
     held.sort((a, b) => a.seq - b.seq)
     for (const event of held) this.deliver(event.seq, event.text)
   }
@@ -93,6 +99,7 @@ export class FeedSubscriber {
     this.closed = true
     this.queue = []
     this.held = undefined
+    this.late = undefined
   }
 
   get queuedMessages(): number {

@@ -1,6 +1,18 @@
 import type { Database } from '../../db/client'
-import { eventsSince, latestSeq, loadSnapshot } from './snapshot'
+import { eventsBetween, latestSeq } from './event-log'
+import { loadSnapshot } from './snapshot'
 import type { FeedSubscriber } from './subscriber'
+
+export interface SyncRequest {
+  /** The last seq the client processed, when it resumes. */
+  since: number | undefined
+  replayLimit: number
+  /**
+   * The hub's position, read after the subscriber was added: every event up to it was
+   * broadcast (or given up on) before, every later one reaches the subscriber live.
+   */
+  settled: number
+}
 
 /**
  * Brings a new client up to date before it goes live: the events after `since` when it
@@ -11,30 +23,35 @@ import type { FeedSubscriber } from './subscriber'
 export async function syncNewSubscriber(
   db: Database,
   subscriber: FeedSubscriber,
-  since: number | undefined,
-  replayLimit: number,
+  { since, replayLimit, settled }: SyncRequest,
 ): Promise<void> {
   let resync: 'too-far-behind' | 'unknown-seq' | undefined
   if (since !== undefined) {
     const latest = await latestSeq(db)
-    const missed = since <= latest ? await eventsSince(db, since, replayLimit + 1) : undefined
+    const missed = since <= latest
+      ? await eventsBetween(db, since, settled, replayLimit + 1)
+      : undefined
     if (missed && missed.length <= replayLimit) {
+      const position = Math.max(since, settled)
       subscriber.lastSeq = since
       for (const event of missed) subscriber.deliver(event.seq, JSON.stringify(event))
-      subscriber.sendControl(control('resumed', subscriber.lastSeq, { replayed: missed.length }))
-      subscriber.goLive(subscriber.lastSeq)
+      subscriber.sendControl(control('resumed', position, { replayed: missed.length }))
+      subscriber.goLive(position)
       return
     }
     resync = missed ? 'too-far-behind' : 'unknown-seq'
   }
 
-  const snapshot = await loadSnapshot(db)
+  const snapshot = await loadSnapshot(db, settled)
   subscriber.sendControl(control('snapshot', snapshot.seq, {
     active: snapshot.active,
+    activeTotal: snapshot.activeTotal,
     recent: snapshot.recent,
+    truncated: snapshot.truncated,
+    pending: snapshot.pending,
     ...(resync ? { resync } : {}),
   }))
-  subscriber.goLive(snapshot.seq)
+  subscriber.goLive(snapshot.seq, snapshot.pending)
 }
 
 /** Messages about the stream itself share the event envelope, without a call. */
