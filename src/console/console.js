@@ -6,12 +6,20 @@ const TOKEN_KEY = 'amazon-eye.console.token'
 const ACTIVE = new Set(['queued', 'initiated', 'ringing', 'in-progress'])
 const MAX_BACKOFF_MS = 30_000
 const OFFLINE_AFTER_FAILURES = 5
+// Close codes after which reconnecting cannot help: the token expired, or the account was
+// deleted or is no longer an admin.
+const SIGNED_OUT_BY_SERVER = {
+  4001: 'Your session expired. Please sign in again.',
+  4003: 'This account no longer has admin access.',
+}
 
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   user: null,
   socket: null,
   lastSeq: 0,
+  // Events below the snapshot's seq that were still committing when it was read.
+  pending: new Set(),
   failures: 0,
   retryTimer: null,
   calls: new Map(),
@@ -74,6 +82,7 @@ function signOut(message) {
   disconnect()
   state.calls.clear()
   state.lastSeq = 0
+  state.pending.clear()
   state.selectedId = null
   // Not connected by choice: a neutral badge, not the red one of a lost connection.
   setConnection('signed-out')
@@ -120,7 +129,8 @@ function connect() {
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   const since = state.lastSeq > 0 ? `?since=${state.lastSeq}` : ''
-  // The token travels as a subprotocol: browsers cannot set headers on a websocket.
+  // The token travels as a subprotocol next to the feed's own name, which the server answers:
+  // browsers cannot set headers on a websocket.
   const socket = new WebSocket(`${scheme}//${location.host}/ws/calls${since}`,
     ['calls.v1', `bearer.${state.token}`])
   state.socket = socket
@@ -135,7 +145,8 @@ function connect() {
   socket.onclose = (event) => {
     if (state.socket !== socket) return
     state.socket = null
-    if (event.code === 4001) return signOut('Your session expired. Please sign in again.')
+    const reason = SIGNED_OUT_BY_SERVER[event.code]
+    if (reason) return signOut(reason)
     void retry(opened)
   }
 }
@@ -169,8 +180,8 @@ function receive(message) {
     state.lastSeq = Math.max(state.lastSeq, message.seq)
     return
   }
-  if (message.seq <= state.lastSeq) return
-  state.lastSeq = message.seq
+  if (message.seq <= state.lastSeq && !state.pending.delete(message.seq)) return
+  state.lastSeq = Math.max(state.lastSeq, message.seq)
   applyEvent(message)
   scheduleRender()
 }
@@ -181,6 +192,7 @@ function applySnapshot(message) {
     state.calls.set(call.returnRequestId, { ...call, transcript: [...call.transcript] })
   }
   state.lastSeq = message.seq
+  state.pending = new Set(message.data.pending ?? [])
   if (state.selectedId && !state.calls.has(state.selectedId)) state.selectedId = null
   scheduleRender()
 }
@@ -215,6 +227,34 @@ async function fillDetails(call) {
   if (call.transcript.length === 0 && Array.isArray(detail.transcript)) {
     call.transcript = detail.transcript
   }
+  scheduleRender()
+}
+
+const lineKey = (line) => `${line.timestamp}|${line.type}|${line.text}`
+
+/** The snapshot has only the last lines of a call: fetch the whole transcript once, on open. */
+async function loadFullTranscript(call) {
+  if (call.fullTranscript) return
+  call.fullTranscript = 'loading'
+  const before = call.transcript.length
+  const response = await fetch(`/api/orders/returns/${call.returnRequestId}`, {
+    headers: { authorization: `Bearer ${state.token}` },
+  }).catch(() => undefined)
+  if (!response?.ok) {
+    call.fullTranscript = 'failed'
+    scheduleRender()
+    return
+  }
+
+  const detail = await response.json()
+  if (Array.isArray(detail.transcript)) {
+    // Lines that arrived live during the request may or may not be in the answer.
+    const known = new Set(detail.transcript.map(lineKey))
+    const arrived = call.transcript.slice(before).filter((line) => !known.has(lineKey(line)))
+    call.transcript = [...detail.transcript, ...arrived]
+  }
+  call.fullTranscript = 'loaded'
+  call.transcriptTruncated = false
   scheduleRender()
 }
 
@@ -339,6 +379,7 @@ function renderDetail(call) {
 
   renderTranscript(call)
   renderAnalysis(call)
+  if (call.transcriptTruncated) void loadFullTranscript(call)
 }
 
 function renderTranscript(call) {
@@ -352,6 +393,12 @@ function renderTranscript(call) {
     item.append(el('span', 'who', `${speaker} · ${shortTime(line.timestamp)}`))
     item.append(document.createTextNode(line.text))
     list.append(item)
+  }
+  if (call.transcriptTruncated) {
+    const note = call.fullTranscript === 'failed'
+      ? `Only the last ${call.transcript.length} of ${call.transcriptLines} lines could load.`
+      : `Loading the earlier lines (${call.transcriptLines} in all)…`
+    list.prepend(el('li', 'waiting', note))
   }
   if (call.transcript.length === 0) {
     const note = ACTIVE.has(call.callStatus) ? 'Waiting for the first words…' : 'No transcript.'

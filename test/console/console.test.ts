@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { recordCallEvent } from '../../src/calls/events'
+import { users, type TranscriptLine } from '../../src/db/schema'
 import { goodAnalysis, sampleTranscript, seedReturn } from '../analysis/support'
 import { call, createAccount } from '../support/harness'
 import { useTestContext } from '../support/suite'
@@ -14,7 +16,8 @@ let browser: Browser | undefined
 let page: Page
 const pageErrors: string[] = []
 
-const ctx = useTestContext({}, {
+// Open sockets have their accounts checked this often (10 s by default).
+const ctx = useTestContext({ FEED_ACCOUNT_CHECK_MS: '200' }, {
   beforeClose: async ({ app }) => {
     await browser?.close()
     await app.stop(true)
@@ -39,6 +42,9 @@ beforeAll(async () => {
     if (message.type() === 'error') pageErrors.push(message.text())
   })
 })
+
+const isLive = () => page.waitForFunction(() =>
+  document.getElementById('connection')?.dataset.state === 'live')
 
 const connectionState = () => page.locator('#connection').getAttribute('data-state')
 
@@ -129,5 +135,37 @@ describe('GET /console', () => {
       document.getElementById('connection')?.dataset.state === 'live')
     await page.locator('#active-list').getByText(seeded.orderNumber).waitFor({ timeout: 10_000 })
     expect(pageErrors).toEqual([])
+  })
+
+  test('a call whose transcript the snapshot cut to its last lines shows whole when opened',
+    async () => {
+      const lines: TranscriptLine[] = Array.from({ length: 30 }, (_, index) => ({
+        type: index % 2 === 0 ? 'agent' : 'user',
+        text: `Line ${index} of a long call ${crypto.randomUUID().slice(0, 6)}`,
+        timestamp: new Date(Date.UTC(2025, 0, 1, 10, 0, index)).toISOString(),
+      }))
+      const seeded = await seedReturn(ctx, { isCalled: 'in-progress', transcript: lines })
+
+      // A fresh snapshot: the page signs in again with the token of this tab.
+      await page.goto(`${base}/console`)
+      await isLive()
+      await page.locator('#active-list').getByText(seeded.orderNumber).click()
+      await page.locator('#transcript').getByText(lines[0]!.text).waitFor({ timeout: 10_000 })
+      expect(await page.locator('#transcript li').count()).toBe(lines.length)
+      expect(pageErrors).toEqual([])
+    })
+
+  test('regression: a demoted admin kept watching; now the page signs out on 4003', async () => {
+    const admin = await createAccount(ctx, 'admin')
+    await page.evaluate(() => sessionStorage.clear())
+    await signIn(admin.email, admin.password)
+    await isLive()
+
+    await ctx.database.db.update(users).set({ role: 'customer' }).where(eq(users.id, admin.id))
+    await page.waitForFunction(() =>
+      document.getElementById('login-error')?.textContent?.includes('no longer has admin access'))
+    expect(await page.isHidden('#board')).toBe(true)
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+    expect(await connectionState()).toBe('signed-out')
   })
 })
