@@ -2,6 +2,7 @@ import type { DatabaseHandle } from '../db/client'
 import { AppError } from '../shared/errors'
 import { throwIfAborted } from './errors'
 import { footerLine, headerLine, MAX_LINE_BYTES, tableLine } from './format'
+import { MemoryKeeper } from './memory'
 import type { BackupOutput } from './output'
 import { withSnapshot, type SnapshotReader } from './snapshot'
 import { backupTables, type BackupTable } from './tables'
@@ -85,6 +86,7 @@ async function copyTable(
 /** Hashes and counts what goes out; the footer is written around it, unhashed. */
 class LineWriter {
   private readonly hasher = new Bun.CryptoHasher('sha256')
+  private readonly memory = new MemoryKeeper()
   bytes = 0
 
   constructor(private readonly output: BackupOutput) {}
@@ -92,6 +94,7 @@ class LineWriter {
   async write(bytes: Buffer): Promise<void> {
     this.hasher.update(bytes)
     this.bytes += bytes.length
+    this.memory.passed(bytes.length)
     await this.output.write(bytes)
   }
 

@@ -1,5 +1,6 @@
 import { restoreError } from './errors'
 import { FOOTER_PREFIX, MAX_LINE_BYTES } from './format'
+import { MemoryKeeper } from './memory'
 
 /** Complete lines decoded from the input, numbered from 1. */
 export interface LineBatch {
@@ -26,6 +27,7 @@ const footerAtStart = Buffer.from(FOOTER_PREFIX)
 export class LineReader {
   private readonly hasher = new Bun.CryptoHasher('sha256')
   private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  private readonly memory = new MemoryKeeper()
   private readonly maxLineBytes: number
   private footerSeen = false
 
@@ -43,6 +45,7 @@ export class LineReader {
     let nextLine = 1
 
     for await (const chunk of source) {
+      this.memory.passed(chunk.byteLength)
       const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
       const end = bytes.lastIndexOf(newline)
       if (end === -1) {

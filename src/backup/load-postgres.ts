@@ -114,7 +114,7 @@ async function openCopy(
   return {
     async write(text) {
       if (failure) raise()
-      if (stream.write(text)) return
+      if (stream.write(Buffer.from(text))) return
       await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), failed])
         .catch(raise)
     },

@@ -5,6 +5,7 @@ import { restoreError, throwIfAborted, unlessAborted } from '../errors'
 import { MAX_LINE_BYTES } from '../format'
 import type { BackupInput } from '../input'
 import { LineMap } from '../line-map'
+import { MemoryKeeper } from '../memory'
 import { withLoadSession, type CopySink, type LoadSession } from '../load-session'
 import type { RestoreOptions, RestoreResult } from '../restore'
 import { backupTables } from '../tables'
@@ -84,6 +85,7 @@ async function streamDocument(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true })
+  const memory = new MemoryKeeper()
   const decode = (chunk?: Uint8Array) => {
     try {
       return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode()
@@ -95,6 +97,7 @@ async function streamDocument(
   try {
     for await (const chunk of input.chunks) {
       throwIfAborted(signal)
+      memory.passed(chunk.byteLength)
       parser.write(decode(chunk))
       await loader.take(assembler.events)
     }
