@@ -175,10 +175,14 @@ describe('GET /ws/calls: the stream', () => {
   })
 
   test('a client resuming with ?since= gets what it missed, then the live stream', async () => {
+    const watcher = await connect()
+    await watcher.next((message) => message.type === 'snapshot')
     const id = crypto.randomUUID()
     const first = await record(statusEvent(id, 'initiated'))
     await record(statusEvent(id, 'ringing'))
-    await record(statusEvent(id, 'in-progress'))
+    const third = await record(statusEvent(id, 'in-progress'))
+    // Broadcast by the hub: the replay goes up to what it broadcast, the rest follows live.
+    await watcher.next((message) => message.seq === third)
 
     const client = await connect(`?since=${first - 1}`)
     const resumed = await client.next((message) => message.type === 'resumed')

@@ -29,13 +29,15 @@ export async function syncNewSubscriber(
   if (since !== undefined) {
     const latest = await latestSeq(db)
     const missed = since <= latest
-      ? await eventsBetween(db, since, settled, replayLimit + 1)
+      ? await eventsBetween(db, since, latest, replayLimit + 1)
       : undefined
     if (missed && missed.length <= replayLimit) {
+      // Events after the hub's position reach the subscriber live, in order.
+      const replay = missed.filter((event) => event.seq <= settled)
       const position = Math.max(since, settled)
       subscriber.lastSeq = since
-      for (const event of missed) subscriber.deliver(event.seq, JSON.stringify(event))
-      subscriber.sendControl(control('resumed', position, { replayed: missed.length }))
+      for (const event of replay) subscriber.deliver(event.seq, JSON.stringify(event))
+      subscriber.sendControl(control('resumed', position, { replayed: replay.length }))
       subscriber.goLive(position)
       return
     }
