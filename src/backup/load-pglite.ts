@@ -34,6 +34,9 @@ function pgliteSession(tx: Transaction): LoadSession {
 
     copy: async (target) => batchedCopy(tx, target),
 
+    // The embedded database holds little data: its indexes and keys stay in place.
+    async finishLoad() {},
+
     async resetSequences(tables) {
       for (const statement of sequenceResets(tables)) await tx.exec(statement)
     },

@@ -52,12 +52,31 @@ class OpenCopies {
 }
 
 function postgresSession(tx: postgres.TransactionSql, copies: OpenCopies): LoadSession {
+  const targets = new Map<string, CopyTarget>()
+  let rebuild: string[] = []
+
   return {
     async clear(tables) {
       await tx.unsafe(`truncate table ${tables.map((table) => quoteIdent(table.name)).join(', ')}`)
+      rebuild = await setAsideForBulkLoad(tx, tables)
     },
 
-    copy: (target) => openCopy(tx, target, copies),
+    async copy(target) {
+      targets.set(target.table.name, target)
+      return openCopy(tx, target, copies)
+    },
+
+    async finishLoad() {
+      for (const statement of rebuild) {
+        try {
+          await tx.unsafe(statement)
+        } catch (error) {
+          const target = targets.get((error as { table_name?: string }).table_name ?? '')
+          throw target ? loadError(error, target, 0, target.lines.size - 1) : error
+        }
+      }
+      rebuild = []
+    },
 
     async resetSequences(tables) {
       for (const statement of sequenceResets(tables)) await tx.unsafe(statement)
@@ -72,6 +91,41 @@ function postgresSession(tx: postgres.TransactionSql, copies: OpenCopies): LoadS
       return Number(row?.count ?? 0)
     },
   }
+}
+
+/**
+ * Drops the tables' non-unique indexes and foreign keys (inside the transaction) and returns
+ * the statements that rebuild them, as pg_restore does for a full restore: one sort per index
+ * and one join per key after the load cost far less than maintaining them row by row. Primary
+ * keys and unique indexes stay, so a duplicate is still reported with its line.
+ */
+async function setAsideForBulkLoad(
+  tx: postgres.TransactionSql,
+  tables: readonly BackupTable[],
+): Promise<string[]> {
+  const names = tables.map((table) => table.name)
+  const indexes = await tx<{ name: string; definition: string }[]>`
+    select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+    from pg_index i join pg_class t on t.oid = i.indrelid
+    where t.relnamespace = current_schema()::regnamespace and t.relname = any(${names})
+      and not i.indisunique and not i.indisprimary`
+  const keys = await tx<{ name: string; table: string; definition: string }[]>`
+    select k.conname as name, k.conrelid::regclass::text as table,
+      pg_get_constraintdef(k.oid) as definition
+    from pg_constraint k join pg_class t on t.oid = k.conrelid
+    where k.contype = 'f' and t.relnamespace = current_schema()::regnamespace
+      and t.relname = any(${names})`
+
+  for (const key of keys) {
+    await tx.unsafe(`alter table ${key.table} drop constraint ${quoteIdent(key.name)}`)
+  }
+  for (const index of indexes) await tx.unsafe(`drop index ${index.name}`)
+
+  return [
+    ...indexes.map((index) => index.definition),
+    ...keys.map((key) =>
+      `alter table ${key.table} add constraint ${quoteIdent(key.name)} ${key.definition}`),
+  ]
 }
 
 /** setval statements for every serial column of `tables`; shared with the embedded driver. */

@@ -24,9 +24,14 @@ export interface CopySink {
 
 /** What a restore does inside its one transaction. */
 export interface LoadSession {
-  /** Empties the tables in one statement (inside the transaction, so a rollback undoes it). */
+  /**
+   * Empties the tables in one statement (inside the transaction, so a rollback undoes it) and
+   * readies them for a bulk load.
+   */
   clear(tables: readonly BackupTable[]): Promise<void>
   copy(target: CopyTarget): Promise<CopySink>
+  /** Ends the bulk load: whatever `clear` set aside is rebuilt and checked. */
+  finishLoad(): Promise<void>
   /** Sets every serial column's sequence just past the largest value now in its table. */
   resetSequences(tables: readonly BackupTable[]): Promise<void>
   /** Runs a statement whose result is not needed. */

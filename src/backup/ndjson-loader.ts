@@ -1,5 +1,7 @@
 import { createRowEncoder, type RowEncoder } from './copy-text'
-import { restoreError, throwIfAborted, unlessAborted, withTable } from './errors'
+import {
+  restoreError, throwIfAborted, unlessAborted, withTable, type SourcePosition,
+} from './errors'
 import { parseFooter, type BackupFooter, type PlannedTable } from './format'
 import { LineMap } from './line-map'
 import type { LineBatch } from './line-reader'
@@ -7,7 +9,7 @@ import type { CopySink, LoadSession } from './load-session'
 import type { RestoreOptions } from './restore'
 
 /** Parses one line, naming its place when it is not JSON. */
-export function parseLine(line: string, at: { file: string; line: number; table?: string }): unknown {
+export function parseLine(line: string, at: SourcePosition & { line: number }): unknown {
   try {
     return JSON.parse(line)
   } catch (error) {

@@ -83,6 +83,7 @@ async function prepareNdjson(input: BackupInput): Promise<PreparedRestore> {
           const loader = new NdjsonLoader(session, input.name, plan, options)
           await session.clear(backupTables)
           await loader.load(rest, batches)
+          await session.finishLoad()
           loader.verify(reader.digest())
           throwIfAborted(options.signal)
           if (!options.dryRun) await session.resetSequences(backupTables)

@@ -47,6 +47,19 @@ for (const driver of drivers) {
         }
       })
 
+    test('the restore leaves every index and constraint as the migrations made them', async () => {
+      const schema = (scratch: Scratch) => queryColumn<string>(scratch.database, `
+        select definition from (
+          select indexdef as definition from pg_indexes where schemaname = current_schema()
+          union all
+          select conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+          from pg_constraint where connamespace = current_schema()::regnamespace
+        ) d order by 1`)
+      const restored = await schema(target)
+      expect(restored.length).toBeGreaterThan(20)
+      expect(restored).toEqual(await schema(source))
+    })
+
     test('sequences continue after the largest restored id', async () => {
       const [next] = await queryColumn<string>(target.database,
         `select nextval(pg_get_serial_sequence('jobs', 'id'))::text`)

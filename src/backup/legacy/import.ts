@@ -64,6 +64,7 @@ export async function importLegacy(
     await session.clear(backupTables)
     const loader = new LegacyLoader(session, input.name, options)
     await streamDocument(input, parser, assembler, loader, options.signal)
+    await session.finishLoad()
 
     loader.checkCounts(assembler.metadata)
     await session.run(linkReviewersToAccounts)
