@@ -115,7 +115,7 @@ describe('JSON bodies', () => {
     rawBody, headers: { 'content-type': 'application/json' },
   })
 
-  test('regression: a deeply nested body is a fast 400, not a 500 stalling the server', async () => {
+  test('regression: a deeply nested body is a fast 400, not a 500 that stalls', async () => {
     const deep = '{"a":'.repeat(170_000) + '1' + '}'.repeat(170_000)
     const started = performance.now()
     const res = await post(deep)
@@ -174,7 +174,7 @@ describe('over real HTTP', () => {
 })
 
 describe('query strings', () => {
-  test('regression: a repeated parameter is refused by name; the last one used to win', async () => {
+  test('regression: a repeated parameter is refused; the last one used to win', async () => {
     const res = await call(ctx, 'GET', '/api/products?sort=price_asc&sort=price_desc')
     expect(res.status).toBe(400)
     expect(res.body.error.details).toEqual([{ field: 'sort', message: 'is given more than once' }])

@@ -111,7 +111,7 @@ describe('callback authentication', () => {
     expect((await returnRow(ctx, placed.id)).isCalled).toBe('initiated')
   })
 
-  test('a malformed body is refused as such, before anything else, and changes nothing', async () => {
+  test('a malformed body is refused before anything else and changes nothing', async () => {
     const placed = await placedCall(ctx, customer)
     const headers = { 'content-type': 'application/json' }
     const stranger = await call(ctx, 'PUT', bySid(placed.callSid), { rawBody: '{nope', headers })

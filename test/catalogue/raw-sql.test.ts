@@ -3,7 +3,8 @@ import { copyText } from '../../src/catalogue/raw-sql'
 
 describe('COPY text escaping', () => {
   test('leaves ordinary text alone', () => {
-    expect(copyText('Lumina Pro Desk Lamp, 2-Pack "new"')).toBe('Lumina Pro Desk Lamp, 2-Pack "new"')
+    const name = 'Lumina Pro Desk Lamp, 2-Pack "new"'
+    expect(copyText(name)).toBe(name)
   })
 
   test('escapes the characters that would break a COPY row', () => {

@@ -167,7 +167,10 @@ export async function createAccount(
     email,
     phone,
     role,
-    passwordHash: await Bun.password.hash(password, { algorithm: 'argon2id', memoryCost: 4096, timeCost: 2 }),
+    // Cheap parameters: tests create many accounts and never measure hashing.
+    passwordHash: await Bun.password.hash(password, {
+      algorithm: 'argon2id', memoryCost: 4096, timeCost: 2,
+    }),
   }).returning({ id: users.id })
 
   const id = row!.id
