@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, isNull, lte, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { preparedPerDatabase } from '../db/prepared'
 import { products } from '../db/schema'
 import type { PageRequest } from '../http/pagination'
 import { paginationOf } from '../http/pagination'
@@ -31,58 +32,120 @@ const orders: Record<ProductSort, SQL[]> = {
  * total, read with two queries run side by side.
  */
 export async function listProducts(db: Database, filters: ProductListFilters, page: PageRequest) {
-  const where = and(isNull(products.archivedAt), ...filterConditions(filters))
-  return pageOfProducts(db, where, orders[filters.sort ?? 'newest'], page)
+  return pageOfProducts(db, { ...filterShape(filters), archived: false }, filters.sort, page)
 }
 
 /** A seller's own products, archived ones included, newest first. */
 export async function listSellerProducts(db: Database, sellerId: string, page: PageRequest) {
-  return pageOfProducts(db, eq(products.sellerId, sellerId), orders.newest, page)
+  const shape = filterShape({ sellerId })
+  return pageOfProducts(db, { ...shape, archived: true }, 'newest', page)
+}
+
+/**
+ * Which filters a listing uses, with placeholders where the values go: listings of one shape
+ * share a prepared statement, so neither drizzle nor PostgreSQL rebuild or replan the SQL.
+ */
+interface ListingShape {
+  key: string
+  conditions: SQL[]
+  values: Record<string, unknown>
+  /** Whether archived products are listed too. */
+  archived?: boolean
 }
 
 async function pageOfProducts(
   db: Database,
-  where: SQL | undefined,
-  orderBy: SQL[],
+  shape: ListingShape,
+  sort: ProductSort = 'newest',
   page: PageRequest,
 ) {
+  const statements = listingStatements(db, shape, sort)
+  const values = { ...shape.values, limit: page.perPage, offset: page.offset }
   const [rows, [counted]] = await Promise.all([
-    db.select(productColumns).from(products).where(where)
-      .orderBy(...orderBy).limit(page.perPage).offset(page.offset),
-    db.select({ total: count() }).from(products).where(where),
+    statements.page.execute(values),
+    statements.total.execute(shape.values),
   ])
   return { data: rows.map(toProductView), pagination: paginationOf(page, counted?.total ?? 0) }
 }
 
-function filterConditions(filters: ProductListFilters): SQL[] {
-  const conditions: SQL[] = []
-  if (filters.category !== undefined) conditions.push(eq(products.category, filters.category))
-  if (filters.sellerId !== undefined) conditions.push(eq(products.sellerId, filters.sellerId))
-  if (filters.minPrice !== undefined) conditions.push(gte(products.price, filters.minPrice))
-  if (filters.maxPrice !== undefined) conditions.push(lte(products.price, filters.maxPrice))
+const statementsByShape = preparedPerDatabase(() => new Map<string, ListingStatements>())
 
+type ListingStatements = ReturnType<typeof prepareListing>
+
+function listingStatements(db: Database, shape: ListingShape, sort: ProductSort) {
+  const key = `${shape.archived ? 'all' : 'live'}|${shape.key}|${sort}`
+  const cache = statementsByShape(db)
+  let statements = cache.get(key)
+  if (!statements) {
+    statements = prepareListing(db, shape, sort, cache.size)
+    cache.set(key, statements)
+  }
+  return statements
+}
+
+function prepareListing(db: Database, shape: ListingShape, sort: ProductSort, serial: number) {
+  const live = shape.archived ? [] : [isNull(products.archivedAt)]
+  const where = and(...live, ...shape.conditions)
+  return {
+    page: db.select(productColumns).from(products).where(where)
+      .orderBy(...orders[sort])
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare(`products_page_${serial}`),
+    total: db.select({ total: count() }).from(products).where(where)
+      .prepare(`products_total_${serial}`),
+  }
+}
+
+function filterShape(filters: Omit<ProductListFilters, 'sort'>): ListingShape {
   const { minPrice, maxPrice } = filters
   if (minPrice !== undefined && maxPrice !== undefined && toCents(minPrice) > toCents(maxPrice)) {
     throw invalid('minPrice', 'must not exceed maxPrice')
   }
 
+  const shape: ListingShape = { key: '', conditions: [], values: {} }
+  const bind = (name: string, value: unknown, condition: SQL | undefined) => {
+    shape.key += `${name},`
+    shape.values[name] = value
+    if (condition) shape.conditions.push(condition)
+  }
+  const at = (name: string) => sql.placeholder(name)
+
+  if (filters.category !== undefined) {
+    bind('category', filters.category, eq(products.category, at('category')))
+  }
+  if (filters.sellerId !== undefined) {
+    bind('sellerId', filters.sellerId, eq(products.sellerId, at('sellerId')))
+  }
+  if (minPrice !== undefined) bind('minPrice', minPrice, gte(products.price, at('minPrice')))
+  if (maxPrice !== undefined) bind('maxPrice', maxPrice, lte(products.price, at('maxPrice')))
+
   const term = filters.search?.trim()
-  if (term) conditions.push(searchCondition(term))
-  return conditions
+  if (term) bindSearch(term, bind, at)
+  return shape
 }
 
 /**
  * Case-insensitive substring match over name and description; ILIKE '%term%' is served by the
  * pg_trgm GIN indexes on both columns. An all-digit term also matches the dataset's id.
  */
-function searchCondition(term: string): SQL {
+function bindSearch(
+  term: string,
+  bind: (name: string, value: unknown, condition: SQL | undefined) => void,
+  at: (name: string) => ReturnType<typeof sql.placeholder>,
+): void {
   const datasetId = /^\d{1,10}$/.test(term) && Number(term) <= MAX_INT4 ? Number(term) : undefined
-  const byId = datasetId === undefined ? undefined : eq(products.originalProductId, datasetId)
+  const byId = datasetId === undefined ? undefined : eq(products.originalProductId, at('datasetId'))
 
   // Trigrams need three characters: "83" as text would scan every description, and what
   // someone typing two digits wants is product 83.
-  if (byId && term.length < 3) return byId
+  if (byId && term.length < 3) {
+    bind('datasetId', datasetId, byId)
+    return
+  }
 
+  if (byId) bind('datasetId', datasetId, undefined)
   const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-  return or(ilike(products.name, pattern), ilike(products.description, pattern), byId)!
+  const text = or(ilike(products.name, at('pattern')), ilike(products.description, at('pattern')))
+  bind('pattern', pattern, byId ? or(text, byId) : text)
 }
