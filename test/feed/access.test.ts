@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { recordCallEvent } from '../../src/calls/events'
 import { FeedSessions } from '../../src/calls/feed/sessions'
@@ -7,30 +7,14 @@ import type { Database } from '../../src/db/client'
 import { users } from '../../src/db/schema'
 import { createLogger } from '../../src/shared/logger'
 import { createAccount, type TestAccount } from '../support/harness'
-import { useTestContext } from '../support/suite'
-import { openFeed, type FeedClient } from './support'
+import { useFeedServer, type FeedClient } from './support'
 
 const CHECK_MS = 100
-const clients: FeedClient[] = []
-let base: string
-
-const ctx = useTestContext({ FEED_ACCOUNT_CHECK_MS: String(CHECK_MS) }, {
-  beforeClose: async ({ app }) => {
-    for (const client of clients) client.close()
-    await app.stop(true)
-  },
-})
-
-beforeAll(() => {
-  const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `127.0.0.1:${app.server!.port}`
-})
+const feed = useFeedServer({ FEED_ACCOUNT_CHECK_MS: String(CHECK_MS) })
+const ctx = feed.ctx
 
 async function connect(account: TestAccount): Promise<FeedClient> {
-  const client = await openFeed(`ws://${base}/ws/calls`, {
-    protocols: ['calls.v1', `bearer.${account.token}`],
-  })
-  clients.push(client)
+  const client = await feed.open('', { protocols: ['calls.v1', `bearer.${account.token}`] })
   await client.next((message) => message.type === 'snapshot')
   return client
 }

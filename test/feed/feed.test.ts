@@ -1,33 +1,17 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { recordCallEvent, type NewCallEvent } from '../../src/calls/events'
 import { sampleTranscript, seedReturn } from '../analysis/support'
 import { createAccount, signToken } from '../support/harness'
-import { useAccount, useTestContext } from '../support/suite'
-import { openFeed, rawUpgrade, upgradeHeaders, type FeedClient } from './support'
+import { useAccount } from '../support/suite'
+import { openFeed, rawUpgrade, upgradeHeaders, useFeedServer, type FeedClient } from './support'
 
 const REPLAY_LIMIT = 5
-const clients: FeedClient[] = []
-let base: string
-
-const ctx = useTestContext({ FEED_REPLAY_LIMIT: String(REPLAY_LIMIT) }, {
-  beforeClose: async ({ app }) => {
-    for (const client of clients) client.close()
-    await app.stop(true)
-  },
-})
+const feed = useFeedServer({ FEED_REPLAY_LIMIT: String(REPLAY_LIMIT) })
+const ctx = feed.ctx
 const admin = useAccount(ctx, 'admin')
 
-beforeAll(() => {
-  const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `127.0.0.1:${app.server!.port}`
-})
-
-async function connect(query = '', protocols?: string[]): Promise<FeedClient> {
-  const client = await openFeed(`ws://${base}/ws/calls${query}`, {
-    protocols: protocols ?? ['calls.v1', `bearer.${admin.token}`],
-  })
-  clients.push(client)
-  return client
+function connect(query = '', protocols?: string[]): Promise<FeedClient> {
+  return feed.open(query, { protocols: protocols ?? ['calls.v1', `bearer.${admin.token}`] })
 }
 
 const record = (event: NewCallEvent) => recordCallEvent(ctx.database.db, event)
@@ -38,7 +22,7 @@ const statusEvent = (returnRequestId: string, status: string): NewCallEvent => (
 
 describe('GET /ws/calls: refused before the upgrade', () => {
   const upgrade = (query = '', headers: Record<string, string> = {}) =>
-    fetch(`http://${base}/ws/calls${query}`, { headers: { ...upgradeHeaders, ...headers } })
+    fetch(`http://${feed.base}/ws/calls${query}`, { headers: { ...upgradeHeaders, ...headers } })
 
   test('without a token: 401 with the error body, no upgrade', async () => {
     const response = await upgrade()
@@ -81,7 +65,7 @@ describe('GET /ws/calls: refused before the upgrade', () => {
 
   test('a browser-style client with a bad token never opens', async () => {
     const protocols = ['calls.v1', 'bearer.nope.nope.nope']
-    await expect(openFeed(`ws://${base}/ws/calls`, { protocols }))
+    await expect(openFeed(`ws://${feed.base}/ws/calls`, { protocols }))
       .rejects.toThrow('closed before opening')
   })
 })
@@ -91,10 +75,9 @@ describe('GET /ws/calls: the stream', () => {
     const viaProtocol = await connect()
     expect(viaProtocol.ws.protocol).toBe('calls.v1')
     const viaQuery = await connect(`?token=${admin.token}`, [])
-    const viaHeader = await openFeed(`ws://${base}/ws/calls`, {
+    const viaHeader = await feed.open('', {
       headers: { authorization: `Bearer ${admin.token}` },
     })
-    clients.push(viaHeader)
     for (const client of [viaProtocol, viaQuery, viaHeader]) {
       const snapshot = await client.next((message) => message.type === 'snapshot')
       expect(snapshot.seq).toBeGreaterThanOrEqual(0)
@@ -104,14 +87,14 @@ describe('GET /ws/calls: the stream', () => {
   test('the 101 answer selects calls.v1 and never carries the token', async () => {
     const offers = [`calls.v1, bearer.${admin.token}`, `bearer.${admin.token}, calls.v1`]
     for (const offer of offers) {
-      const { socket, head } = await rawUpgrade(base, [`Sec-WebSocket-Protocol: ${offer}`])
+      const { socket, head } = await rawUpgrade(feed.base, [`Sec-WebSocket-Protocol: ${offer}`])
       socket.destroy()
       expect(head).toStartWith('HTTP/1.1 101')
       expect(head.toLowerCase()).toContain('\r\nsec-websocket-protocol: calls.v1')
       expect(head).not.toContain(admin.token)
     }
 
-    const { socket, head } = await rawUpgrade(base, [`Authorization: Bearer ${admin.token}`])
+    const { socket, head } = await rawUpgrade(feed.base, [`Authorization: Bearer ${admin.token}`])
     socket.destroy()
     expect(head).toStartWith('HTTP/1.1 101')
     expect(head.toLowerCase()).not.toContain('sec-websocket-protocol')
@@ -213,8 +196,8 @@ describe('GET /ws/calls: the stream', () => {
 
   test('since must be digits', async () => {
     for (const since of ['-1', '0x10', '1e3', 'abc']) {
-      const response = await fetch(`http://${base}/ws/calls?since=${since}&token=${admin.token}`,
-        { headers: upgradeHeaders })
+      const url = `http://${feed.base}/ws/calls?since=${since}&token=${admin.token}`
+      const response = await fetch(url, { headers: upgradeHeaders })
       expect(response.status).toBe(400)
     }
   })

@@ -1,33 +1,17 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { recordCallEvent, type NewCallEvent } from '../../src/calls/events'
 import { GAP_WAIT_MS } from '../../src/calls/feed/hub'
 import { callEvents } from '../../src/db/schema'
-import { useAccount, useTestContext } from '../support/suite'
-import { openFeed, type FeedClient } from './support'
+import { useAccount } from '../support/suite'
+import { useFeedServer, type FeedClient } from './support'
 
-const clients: FeedClient[] = []
-let base: string
-
-const ctx = useTestContext({}, {
-  beforeClose: async ({ app }) => {
-    for (const client of clients) client.close()
-    await app.stop(true)
-  },
-})
+const feed = useFeedServer()
+const ctx = feed.ctx
 const admin = useAccount(ctx, 'admin')
 const onPostgres = Boolean(process.env.DATABASE_URL)
 
-beforeAll(() => {
-  const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `127.0.0.1:${app.server!.port}`
-})
-
-async function connect(query = ''): Promise<FeedClient> {
-  const client = await openFeed(`ws://${base}/ws/calls${query}`, {
-    protocols: ['calls.v1', `bearer.${admin.token}`],
-  })
-  clients.push(client)
-  return client
+function connect(query = ''): Promise<FeedClient> {
+  return feed.open(query, { protocols: ['calls.v1', `bearer.${admin.token}`] })
 }
 
 const statusEvent = (returnRequestId: string, status: string): NewCallEvent => ({

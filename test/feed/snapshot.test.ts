@@ -1,30 +1,18 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { inArray } from 'drizzle-orm'
 import { TRANSCRIPT_TAIL } from '../../src/calls/feed/snapshot'
 import { returnRequests, type TranscriptLine } from '../../src/db/schema'
 import { seedOrder } from '../returns/support'
 import { createAccount } from '../support/harness'
-import { useAccount, useTestContext } from '../support/suite'
-import { openFeed, type FeedClient } from './support'
+import { useAccount } from '../support/suite'
+import { useFeedServer } from './support'
 
 const ACTIVE_CALLS = 60
 const LINES = 30
 const SNAPSHOT_ACTIVE = 50
-const clients: FeedClient[] = []
-let base: string
-
-const ctx = useTestContext({}, {
-  beforeClose: async ({ app }) => {
-    for (const client of clients) client.close()
-    await app.stop(true)
-  },
-})
+const feed = useFeedServer()
+const ctx = feed.ctx
 const admin = useAccount(ctx, 'admin')
-
-beforeAll(() => {
-  const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
-  base = `127.0.0.1:${app.server!.port}`
-})
 
 /** `count` lines of the transcript's longest allowed length (2,000 characters). */
 const longTranscript = (count: number): TranscriptLine[] =>
@@ -49,8 +37,7 @@ describe('GET /ws/calls: the snapshot on connect', () => {
     const mine = new Set(seeded.map((row) => row.id))
 
     try {
-      const client = await openFeed(`ws://${base}/ws/calls?token=${admin.token}`)
-      clients.push(client)
+      const client = await feed.open(`?token=${admin.token}`)
       const snapshot = await client.next((message) => message.type === 'snapshot', 30_000)
       const { active, activeTotal, truncated } = snapshot.data
 

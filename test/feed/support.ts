@@ -1,4 +1,6 @@
 import net from 'node:net'
+import { beforeAll } from 'bun:test'
+import { useTestContext } from '../support/suite'
 
 /** A websocket client of /ws/calls that records what it receives, for tests and the bench. */
 export interface FeedMessage {
@@ -103,4 +105,41 @@ export async function rawUpgrade(base: string, headers: string[]): Promise<RawUp
     socket.on('data', onData)
   })
   return { socket, head: received.slice(0, received.indexOf('\r\n\r\n')) }
+}
+
+export interface FeedServer {
+  ctx: ReturnType<typeof useTestContext>
+  /** `host:port` of the app, listening on loopback once the suite's setup ran. */
+  readonly base: string
+  /** Opens a client on `/ws/calls<query>`; every client is closed before the app stops. */
+  open(query?: string, options?: FeedClientOptions): Promise<FeedClient>
+}
+
+/** A test context whose app listens on a real port, for suites that speak websocket. */
+export function useFeedServer(env: Record<string, string> = {}): FeedServer {
+  const clients: FeedClient[] = []
+  let base = ''
+  const ctx = useTestContext(env, {
+    beforeClose: async ({ app }) => {
+      for (const client of clients) client.close()
+      await app.stop(true)
+    },
+  })
+
+  beforeAll(() => {
+    const app = ctx.app.listen({ hostname: '127.0.0.1', port: 0 })
+    base = `127.0.0.1:${app.server!.port}`
+  })
+
+  return {
+    ctx,
+    get base() {
+      return base
+    },
+    async open(query = '', options = {}) {
+      const client = await openFeed(`ws://${base}/ws/calls${query}`, options)
+      clients.push(client)
+      return client
+    },
+  }
 }
