@@ -8,7 +8,7 @@ const ctx = useTestContext()
 
 const register = (body: unknown) => call(ctx, 'POST', '/api/users/register', { body })
 
-/** Formats +1NXXNXXXXXX the way people type it: +1 (NXX) NXX-XXXX. */
+/** Formats +14155552671 the way people type it: +1 (415) 555-2671. */
 const typed = (e164: string) =>
   `+1 (${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`
 
