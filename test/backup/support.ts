@@ -60,22 +60,11 @@ async function postgresScratch(): Promise<Scratch> {
     return handle
   }
 
-  const scratch: Scratch = {
-    database: await open(),
-    env: { DATABASE_URL: url.toString(), DATA_DIR: '' },
-    release: () => scratch.database.close(),
-    async reopen() {
-      scratch.database = await open()
-      return scratch.database
-    },
-    async drop() {
-      await scratch.database.close().catch(() => undefined)
-      const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} })
-      await dropper.unsafe(`drop database if exists ${name} with (force)`)
-      await dropper.end()
-    },
-  }
-  return scratch
+  return scratchOf(open, { DATABASE_URL: url.toString(), DATA_DIR: '' }, async () => {
+    const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} })
+    await dropper.unsafe(`drop database if exists ${name} with (force)`)
+    await dropper.end()
+  })
 }
 
 async function pgliteScratch(onDisk: boolean): Promise<Scratch> {
@@ -86,9 +75,20 @@ async function pgliteScratch(onDisk: boolean): Promise<Scratch> {
     return handle
   }
 
+  return scratchOf(open, { DATABASE_URL: '', DATA_DIR: dir ?? '' }, async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+}
+
+/** A scratch database: `open` (re)opens it, `remove` deletes it once it is closed. */
+async function scratchOf(
+  open: () => Promise<DatabaseHandle>,
+  env: Record<string, string>,
+  remove: () => Promise<void>,
+): Promise<Scratch> {
   const scratch: Scratch = {
     database: await open(),
-    env: { DATABASE_URL: '', DATA_DIR: dir ?? '' },
+    env,
     release: () => scratch.database.close(),
     async reopen() {
       scratch.database = await open()
@@ -96,7 +96,7 @@ async function pgliteScratch(onDisk: boolean): Promise<Scratch> {
     },
     async drop() {
       await scratch.database.close().catch(() => undefined)
-      if (dir) await rm(dir, { recursive: true, force: true })
+      await remove()
     },
   }
   return scratch
